@@ -1,0 +1,74 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Why each dependency: see README.md ("Dependencies") and DESIGN.md.
+let package = Package(
+    name: "flux-tui",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "flux-tui", targets: ["flux-tui"]),
+        .library(name: "FluxAPI", targets: ["FluxAPI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // MARK: system libraries
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .systemLibrary(name: "CImageCodecs", path: "Sources/CImageCodecs"),
+
+        // MARK: libraries
+        .target(
+            name: "FluxAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(name: "ImageCodec", dependencies: ["CImageCodecs"]),
+        .target(
+            name: "FluxSimulator",
+            dependencies: [
+                "FluxAPI",
+                "ImageCodec",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(name: "TerminalKit", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "CursesBackend", dependencies: ["TerminalKit", "CNcursesw"]),
+
+        // MARK: executables
+        .executableTarget(
+            name: "flux-tui",
+            dependencies: [
+                "FluxAPI",
+                "FluxSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "terminalkit-demo", dependencies: ["TerminalKit", "CursesBackend"]),
+
+        // MARK: tests
+        .testTarget(name: "FluxAPITests", dependencies: ["FluxAPI", "TestSupport"]),
+        .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"]),
+        .testTarget(name: "FluxSimulatorTests", dependencies: ["FluxSimulator", "FluxAPI", "TestSupport"]),
+        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["flux-tui", "terminalkit-demo", "TestSupport"]),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+    ]
+)

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Output file names: built from a pattern and values that may come from the server, so every part
+/// is sanitised and nothing can climb out of the output folder.
+public struct OutputNaming: Sendable, Equatable {
+    /// Tokens: {id}, {endpoint}, {seed}, {date} (yyyyMMdd-HHmmss), {short_id} (first 8 of the id).
+    public var pattern: String
+
+    public init(pattern: String = "{endpoint}-{date}-{short_id}") { self.pattern = pattern }
+
+    public func baseName(id: String, endpoint: String, seed: Int?, date: Date = Date()) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone.current
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let cleanID = FileNameSanitizer.sanitize(id)
+        var name = pattern
+        name = name.replacingOccurrences(of: "{id}", with: cleanID)
+        name = name.replacingOccurrences(of: "{short_id}", with: String(cleanID.prefix(8)))
+        name = name.replacingOccurrences(of: "{endpoint}", with: endpoint)
+        name = name.replacingOccurrences(of: "{seed}", with: seed.map(String.init) ?? "noseed")
+        name = name.replacingOccurrences(of: "{date}", with: formatter.string(from: date))
+        return FileNameSanitizer.sanitize(name)
+    }
+}
+
+public enum FileNameSanitizer {
+    /// Keeps letters, digits, `.`, `-`, `_`; everything else (slashes, `..`, control characters,
+    /// spaces) becomes `_`. Never empty, never starts with a dot, at most `maxLength` characters.
+    public static func sanitize(_ raw: String, maxLength: Int = 120) -> String {
+        var out = ""
+        for scalar in raw.unicodeScalars {
+            let ok = (scalar.value < 128 && (CharacterSet.alphanumerics.contains(scalar))) || scalar == "-" || scalar == "_" || scalar == "."
+            out.unicodeScalars.append(ok ? scalar : "_")
+        }
+        while out.contains("..") { out = out.replacingOccurrences(of: "..", with: "_") }
+        while out.hasPrefix(".") || out.hasPrefix("-") { out.removeFirst() }
+        if out.count > maxLength { out = String(out.prefix(maxLength)) }
+        while out.hasSuffix(".") { out.removeLast() }
+        return out.isEmpty ? "task" : out
+    }
+}

@@ -1,0 +1,47 @@
+/// When to poll a running task next. Pure, so the trade-off between requests per task and the delay
+/// before a finished task is noticed can be unit-tested and benchmarked.
+///
+/// Before any progress is reported the first poll waits for a fraction of the endpoint's typical
+/// duration. Once the server reports progress p after t seconds, the remaining time is estimated as
+/// t·(1−p)/p and the next poll lands just after it. Without progress the interval grows with the
+/// task's age, so long tasks cost few requests.
+public struct PollSchedule: Sendable, Equatable {
+    public var minInterval: Double
+    public var maxInterval: Double
+    /// Share of the typical duration to wait before the first poll.
+    public var firstPollFraction: Double
+    /// Without progress, wait this share of the task's age (geometric back-off).
+    public var ageFraction: Double
+
+    public init(minInterval: Double = 0.2, maxInterval: Double = 5, firstPollFraction: Double = 0.5, ageFraction: Double = 0.3) {
+        self.minInterval = minInterval
+        self.maxInterval = maxInterval
+        self.firstPollFraction = firstPollFraction
+        self.ageFraction = ageFraction
+    }
+
+    public static let standard = PollSchedule()
+    /// Fine-tunes train for many minutes; there is no hurry to notice.
+    public static let training = PollSchedule(minInterval: 2, maxInterval: 30, firstPollFraction: 0.05, ageFraction: 0.3)
+
+    /// Seconds until the next poll.
+    /// - Parameters:
+    ///   - elapsed: seconds since the task was submitted.
+    ///   - progress: the last reported progress (0...1), if any.
+    ///   - typical: the endpoint's typical duration in seconds.
+    ///   - polls: how many polls have been made so far.
+    public func nextDelay(elapsed: Double, progress: Double?, typical: Double, polls: Int) -> Double {
+        let raw: Double
+        if let p = progress, p > 0.01, p < 1, elapsed > 0 {
+            let remaining = elapsed * (1 - p) / p
+            raw = remaining * 1.05 + minInterval / 2
+        } else if polls == 0 {
+            raw = max(typical * firstPollFraction - elapsed, 0)
+        } else if elapsed < typical {
+            raw = max((typical - elapsed) * 0.5, elapsed * ageFraction)
+        } else {
+            raw = elapsed * ageFraction
+        }
+        return Swift.min(maxInterval, Swift.max(minInterval, raw))
+    }
+}

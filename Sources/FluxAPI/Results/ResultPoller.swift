@@ -1,0 +1,143 @@
+import Foundation
+
+/// One thing the poller learned about a task.
+public enum PollEvent: Sendable, Equatable {
+    case update(id: String, result: ResultResponse, polls: Int)
+    /// Polling gave up on this task (the retry policy ran out); the task may still finish later.
+    case failed(id: String, error: FluxError, polls: Int)
+
+    public var id: String {
+        switch self {
+        case .update(let id, _, _), .failed(let id, _, _): return id
+        }
+    }
+}
+
+/// A task the poller watches.
+public struct PollTarget: Sendable, Equatable {
+    public let id: String
+    public let pollingURL: String?
+    public let typicalSeconds: Double
+    public let submittedAt: Date
+    public let schedule: PollSchedule
+
+    public init(id: String, pollingURL: String?, typicalSeconds: Double, submittedAt: Date = Date(),
+                schedule: PollSchedule = .standard) {
+        self.id = id
+        self.pollingURL = pollingURL
+        self.typicalSeconds = typicalSeconds
+        self.submittedAt = submittedAt
+        self.schedule = schedule
+    }
+}
+
+/// One poller for every active task: each task sleeps until its own next poll, and at most
+/// `maxConcurrent` polls are in flight at once. Updates arrive on `events`.
+public actor ResultPoller {
+    public nonisolated let events: AsyncStream<PollEvent>
+    private let continuation: AsyncStream<PollEvent>.Continuation
+    private let client: FluxClient
+    private let limiter: AsyncLimiter
+    private var watchers: [String: Task<Void, Never>] = [:]
+    public private(set) var requestCount = 0
+
+    public init(client: FluxClient, maxConcurrent: Int = 8) {
+        self.client = client
+        self.limiter = AsyncLimiter(limit: maxConcurrent)
+        (events, continuation) = AsyncStream.makeStream(of: PollEvent.self, bufferingPolicy: .unbounded)
+    }
+
+    public var activeCount: Int { watchers.count }
+
+    /// Starts watching a task (again). A task already watched is left as it is.
+    public func track(_ target: PollTarget) {
+        guard watchers[target.id] == nil else { return }
+        watchers[target.id] = Task { [weak self] in
+            await self?.watch(target)
+        }
+    }
+
+    public func untrack(_ id: String) {
+        watchers.removeValue(forKey: id)?.cancel()
+    }
+
+    public func stop() {
+        for task in watchers.values { task.cancel() }
+        watchers.removeAll()
+        continuation.finish()
+    }
+
+    private func watch(_ target: PollTarget) async {
+        var polls = 0
+        var progress: Double?
+        while !Task.isCancelled {
+            let elapsed = Date().timeIntervalSince(target.submittedAt)
+            let delay = target.schedule.nextDelay(elapsed: elapsed, progress: progress, typical: target.typicalSeconds, polls: polls)
+            do { try await Task.sleep(for: .milliseconds(Int(delay * 1000))) } catch { break }
+            await limiter.acquire()
+            if Task.isCancelled { await limiter.release(); break }
+            polls += 1
+            requestCount += 1
+            let outcome: Result<ResultResponse, FluxError>
+            do {
+                outcome = .success(try await client.result(id: target.id, pollingURL: target.pollingURL))
+            } catch let error as FluxError {
+                outcome = .failure(error)
+            } catch {
+                outcome = .failure(.transport(String(describing: error)))
+            }
+            await limiter.release()
+            switch outcome {
+            case .success(let result):
+                progress = result.progress ?? progress
+                continuation.yield(.update(id: target.id, result: result, polls: polls))
+                if result.status.isFinal { finish(target.id); return }
+            case .failure(.cancelled):
+                finish(target.id)
+                return
+            case .failure(let error):
+                continuation.yield(.failed(id: target.id, error: error, polls: polls))
+                finish(target.id)
+                return
+            }
+        }
+    }
+
+    private func finish(_ id: String) { watchers.removeValue(forKey: id) }
+
+    /// Polls one task to a final status; for the command line.
+    public static func waitForFinal(client: FluxClient, target: PollTarget,
+                                    onUpdate: @Sendable (ResultResponse) -> Void = { _ in }) async throws -> ResultResponse {
+        let poller = ResultPoller(client: client, maxConcurrent: 1)
+        await poller.track(target)
+        defer { Task { await poller.stop() } }
+        for await event in poller.events where event.id == target.id {
+            switch event {
+            case .update(_, let result, _):
+                onUpdate(result)
+                if result.status.isFinal { return result }
+            case .failed(_, let error, _):
+                throw error
+            }
+        }
+        throw FluxError.cancelled
+    }
+}
+
+/// Bounds how many operations run at once, in FIFO order.
+public actor AsyncLimiter {
+    private let limit: Int
+    private var running = 0
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    public init(limit: Int) { self.limit = max(1, limit) }
+
+    public func acquire() async {
+        if running < limit { running += 1; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    public func release() {
+        if waiters.isEmpty { running -= 1 } else { waiters.removeFirst().resume() }
+    }
+}

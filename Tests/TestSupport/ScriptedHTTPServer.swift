@@ -1,0 +1,132 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A request as the scripted server saw it.
+public struct RecordedRequest: Sendable {
+    public let method: String
+    public let uri: String
+    public let headers: [(String, String)]
+    public let body: Data
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+    }
+
+    public var path: String { String(uri.split(separator: "?", maxSplits: 1).first ?? "") }
+}
+
+/// What the scripted server does with one request.
+public enum ScriptedReply: Sendable {
+    case respond(status: Int, headers: [(String, String)] = [], body: Data = Data())
+    /// Close the connection without answering.
+    case drop
+    /// Announce `announced` bytes, send `body`, then close.
+    case truncated(status: Int, headers: [(String, String)], body: Data, announced: Int)
+    /// Wait, then reply.
+    indirect case delayed(seconds: Double, ScriptedReply)
+
+    public static func json(_ status: Int, _ text: String, headers: [(String, String)] = []) -> ScriptedReply {
+        .respond(status: status, headers: [("content-type", "application/json")] + headers, body: Data(text.utf8))
+    }
+}
+
+/// A real HTTP/1.1 server on 127.0.0.1 whose answers a test scripts, for exercising the client's
+/// transport (retries, timeouts, malformed bodies) over real sockets.
+public final class ScriptedHTTPServer: Sendable {
+    public typealias Handler = @Sendable (RecordedRequest, Int) async -> ScriptedReply
+
+    private let channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+    private let state: State
+    private let runner: Task<Void, Never>
+    public let port: Int
+
+    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+    final class State: @unchecked Sendable {
+        private let lock = NSLock()
+        private var requests: [RecordedRequest] = []
+        func record(_ r: RecordedRequest) -> Int { lock.withLock { requests.append(r); return requests.count } }
+        var all: [RecordedRequest] { lock.withLock { requests } }
+    }
+
+    /// Starts the server; `handler` gets each request and its 1-based index.
+    public static func start(_ handler: @escaping Handler) async throws -> ScriptedHTTPServer {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: "127.0.0.1", port: 0) { child in
+                child.eventLoop.makeCompletedFuture {
+                    try child.pipeline.syncOperations.configureHTTPServerPipeline()
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: child)
+                }
+            }
+        return ScriptedHTTPServer(channel: channel, handler: handler)
+    }
+
+    private init(channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>,
+                 handler: @escaping Handler) {
+        self.channel = channel
+        self.port = channel.channel.localAddress?.port ?? 0
+        let state = State()
+        self.state = state
+        self.runner = Task {
+            try? await channel.executeThenClose { inbound in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await connection in inbound {
+                        group.addTask { await Self.serve(connection, state: state, handler: handler) }
+                    }
+                }
+            }
+        }
+    }
+
+    public var requests: [RecordedRequest] { state.all }
+
+    public func shutdown() async {
+        try? await channel.channel.close()
+        runner.cancel()
+    }
+
+    private static func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>,
+                              state: State, handler: Handler) async {
+        try? await connection.executeThenClose { inbound, outbound in
+            var head: HTTPRequestHead?
+            var body = Data()
+            for try await part in inbound {
+                switch part {
+                case .head(let h): head = h; body = Data()
+                case .body(let buffer): body.append(contentsOf: buffer.readableBytesView)
+                case .end:
+                    guard let h = head else { continue }
+                    let request = RecordedRequest(method: h.method.rawValue, uri: h.uri,
+                                                  headers: h.headers.map { ($0.name, $0.value) }, body: body)
+                    let index = state.record(request)
+                    var reply = await handler(request, index)
+                    while case .delayed(let seconds, let inner) = reply {
+                        try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                        reply = inner
+                    }
+                    switch reply {
+                    case .drop:
+                        return
+                    case .respond(let status, let headers, let data):
+                        var responseHeaders = HTTPHeaders(headers)
+                        responseHeaders.replaceOrAdd(name: "content-length", value: String(data.count))
+                        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: responseHeaders)))
+                        if !data.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: data)))) }
+                        try await outbound.write(.end(nil))
+                    case .truncated(let status, let headers, let data, let announced):
+                        var responseHeaders = HTTPHeaders(headers)
+                        responseHeaders.replaceOrAdd(name: "content-length", value: String(announced))
+                        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: responseHeaders)))
+                        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: data))))
+                        return
+                    case .delayed:
+                        return
+                    }
+                }
+            }
+        }
+    }
+}
