@@ -1,0 +1,515 @@
+// The real terminal, through ncursesw. This is the only code in the project that calls ncurses.
+//
+// Why it is built this way:
+// - Painting: `present(_:)` diffs the new frame against the last one painted
+//   (`ScreenBuffer.diff(from:)`) and touches only changed cells; an unchanged frame makes no
+//   ncurses call at all, so an idle app costs nothing.
+// - Input: a dedicated thread sleeps in poll(2) on stdin and on a self-pipe that signal handlers
+//   write to; when stdin is readable it drains ncurses with non-blocking `wget_wch` and decodes
+//   with `InputDecoder`, then yields `KeyEvent`s on an `AsyncStream`. No polling timer: zero
+//   wake-ups while nothing happens.
+// - Thread safety: ncurses is not thread-safe, so every ncurses call happens under one mutex
+//   (painting from the app, reading on the input thread, resize, shutdown).
+// - Signals: SIGWINCH resizes (resizeterm + `.resize` event). SIGINT, SIGTERM, SIGHUP and SIGQUIT
+//   restore the terminal and then end the process with that same signal. `shutdown()` (also run
+//   by `CursesTerminal.run`, by `deinit`, and by an atexit hook) restores it on normal exits and
+//   thrown errors. Restoring means: bracketed paste off, cursor visible, endwin.
+// - Colours: theme colours (already resolved for the colour mode) become ncurses colour pairs,
+//   created on first use and cached; 256-colour, 8-colour and direct-colour terminals are handled,
+//   and in `.none` mode colours are never started.
+
+import CNcursesw
+import Foundation
+import Synchronization
+import TerminalKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Why the terminal could not be started.
+public enum CursesError: Error, CustomStringConvertible, Sendable {
+    case notATerminal
+    case initializationFailed(String)
+
+    public var description: String {
+        switch self {
+        case .notATerminal:
+            return "standard input and output must be a terminal (run it in a terminal, not through a pipe)"
+        case .initializationFailed(let why):
+            return "cannot start the terminal UI: \(why)"
+        }
+    }
+}
+
+/// A `TerminalBackend` drawing on the process's terminal with ncursesw.
+public final class CursesTerminal: TerminalBackend {
+    /// Start-up choices.
+    public struct Options: Sendable {
+        /// Force a colour mode (still limited to what the terminal supports); nil detects it.
+        public var colorMode: ColorMode?
+        /// Ask the terminal to mark pasted text, so a paste arrives as one `.paste` event.
+        public var bracketedPaste: Bool
+        /// Milliseconds to wait after ESC for the rest of an escape sequence.
+        public var escapeDelay: Int
+        /// The environment used for colour detection (NO_COLOR, TERM, COLORTERM).
+        public var environment: [String: String]
+
+        public init(
+            colorMode: ColorMode? = nil, bracketedPaste: Bool = true, escapeDelay: Int = 25,
+            environment: [String: String] = ProcessInfo.processInfo.environment
+        ) {
+            self.colorMode = colorMode
+            self.bracketedPaste = bracketedPaste
+            self.escapeDelay = escapeDelay
+            self.environment = environment
+        }
+    }
+
+    /// Everything behind the mutex: ncurses itself plus what we know about the screen.
+    private struct State: ~Copyable {
+        var active = true
+        var size: Size
+        var lastFrame: ScreenBuffer? = nil
+        var lastReportedSize: Size
+        var cursorVisible: Int32 = -1
+        var pairs: [PairKey: Int32] = [:]
+        var nextPair: Int32 = 1
+        var framesPainted = 0
+        var cellsPainted = 0
+    }
+
+    private struct PairKey: Hashable {
+        var fg: Int32
+        var bg: Int32
+    }
+
+    private static let pasteStartCode: Int32 = 0x7F01
+    private static let pasteEndCode: Int32 = 0x7F02
+    /// Byte written to the signal pipe to stop the input thread.
+    private static let stopByte: UInt8 = 0
+    private static let terminatingSignals: [Int32] = [cnc_sigint(), cnc_sigterm(), cnc_sighup(), cnc_sigquit()]
+
+    /// The terminal to restore from the atexit hook (one curses session per process).
+    private static let live = Mutex<CursesTerminal?>(nil)
+
+    private let state: Mutex<State>
+    public let colorMode: ColorMode
+    public let events: AsyncStream<KeyEvent>
+    private let continuation: AsyncStream<KeyEvent>.Continuation
+    private let signalReadFD: Int32
+    private let signalWriteFD: Int32
+    private let bracketedPaste: Bool
+    private let colorCount: Int32
+    private let colorPairLimit: Int32
+    private let directColor: Bool
+
+    /// Starts curses on the process's terminal. Call `shutdown()` when done (or use `run`).
+    public init(options: Options = Options()) throws {
+        guard isatty(0) == 1, isatty(1) == 1 else { throw CursesError.notATerminal }
+        if CursesTerminal.live.withLock({ $0 != nil }) {
+            throw CursesError.initializationFailed("a terminal session is already running")
+        }
+        if cnc_setlocale_from_env() == 0 {
+            // No UTF-8 locale in the environment: ask for one so wide characters still work.
+            _ = cnc_force_utf8_ctype()
+        }
+
+        var readFD: Int32 = -1
+        var writeFD: Int32 = -1
+        guard cnc_make_pipe(&readFD, &writeFD) == 0 else {
+            throw CursesError.initializationFailed("cannot create a pipe: \(String(cString: strerror(errno)))")
+        }
+        // Installed before newterm, so ncurses keeps its hands off these signals.
+        cnc_install_signal(cnc_sigwinch(), writeFD)
+        for sig in CursesTerminal.terminatingSignals { cnc_install_signal(sig, writeFD) }
+
+        guard cnc_newterm() != nil else {
+            CursesTerminal.restoreSignals()
+            close(readFD)
+            close(writeFD)
+            let term = options.environment["TERM"] ?? "(unset)"
+            throw CursesError.initializationFailed("ncurses does not know the terminal type TERM=\(term)")
+        }
+        raw()
+        noecho()
+        nonl()
+        cnc_keypad(1)
+        cnc_timeout(0)
+        cnc_scrollok(0)
+        set_escdelay(Int32(max(0, options.escapeDelay)))
+        _ = define_key("\u{1B}[200~", CursesTerminal.pasteStartCode)
+        _ = define_key("\u{1B}[201~", CursesTerminal.pasteEndCode)
+
+        var mode = ColorMode.none
+        var colors: Int32 = 0
+        if has_colors() {
+            start_color()
+            use_default_colors()
+            colors = cnc_colors()
+            mode = ColorMode.detect(environment: options.environment, colorCount: Int(colors))
+        } else {
+            mode = ColorMode.detect(environment: options.environment, colorCount: 0)
+        }
+        if let forced = options.colorMode {
+            // A forced mode may only ask for less than the terminal can do.
+            let order: [ColorMode] = [.none, .c8, .c256, .trueColor]
+            let cap = order.firstIndex(of: mode) ?? 0
+            mode = order[min(cap, order.firstIndex(of: forced) ?? cap)]
+        }
+        self.colorMode = mode
+        self.colorCount = colors
+        self.colorPairLimit = cnc_color_pairs()
+        self.directColor = colors >= 1 << 24
+        self.signalReadFD = readFD
+        self.signalWriteFD = writeFD
+        self.bracketedPaste = options.bracketedPaste
+        let size = Size(width: Int(cnc_cols()), height: Int(cnc_lines()))
+        self.state = Mutex(State(size: size, lastReportedSize: size))
+        (events, continuation) = AsyncStream<KeyEvent>.makeStream(bufferingPolicy: .unbounded)
+
+        cnc_erase()
+        cnc_noutrefresh()
+        doupdate()
+        if options.bracketedPaste { cnc_write_raw("\u{1B}[?2004h") }
+
+        CursesTerminal.live.withLock { $0 = self }
+        CursesTerminal.installAtExitHook()
+        let thread = Thread { [self] in self.inputLoop() }
+        thread.name = "curses-input"
+        thread.start()
+    }
+
+    deinit {
+        shutdown()
+    }
+
+    /// Runs `body` with a started terminal and restores the terminal however `body` ends
+    /// (return or thrown error).
+    public static func run<T>(
+        options: Options = Options(), _ body: (CursesTerminal) async throws -> T
+    ) async throws -> T {
+        let terminal = try CursesTerminal(options: options)
+        defer { terminal.shutdown() }
+        return try await body(terminal)
+    }
+
+    public var size: Size { state.withLock { $0.size } }
+
+    /// Frames that caused painting, and cells painted in total (diagnostics, benchmarks).
+    public var paintStatistics: (frames: Int, cells: Int) {
+        state.withLock { ($0.framesPainted, $0.cellsPainted) }
+    }
+
+    // MARK: painting
+
+    public func present(_ buffer: ScreenBuffer) {
+        state.withLock { s in
+            guard s.active else { return }
+            let diff = buffer.diff(from: s.lastFrame)
+            let cursorChanged = s.lastFrame?.cursor != buffer.cursor || s.lastFrame == nil
+            if diff.isEmpty && !cursorChanged { return }
+            if diff.isFullRepaint {
+                // First frame or new size: start from a clean physical screen.
+                if s.lastFrame != nil { cnc_clear() } else { cnc_erase() }
+            }
+            var scalars: [wchar_t] = []
+            scalars.reserveCapacity(8)
+            var painted = 0
+            for run in diff.runs {
+                var x = run.x
+                for cell in run.cells {
+                    defer { x += 1 }
+                    if cell.isContinuation { continue }
+                    paint(cell, x: x, y: run.y, scalars: &scalars, state: &s)
+                    painted += 1
+                }
+            }
+            if let c = buffer.cursor, c.x >= 0, c.y >= 0, c.x < s.size.width, c.y < s.size.height {
+                if s.cursorVisible != 1 {
+                    curs_set(1)
+                    s.cursorVisible = 1
+                }
+                cnc_leaveok(0)
+                cnc_move(Int32(c.y), Int32(c.x))
+            } else {
+                if s.cursorVisible != 0 {
+                    curs_set(0)
+                    s.cursorVisible = 0
+                }
+                cnc_leaveok(1)
+            }
+            cnc_noutrefresh()
+            doupdate()
+            s.lastFrame = buffer
+            s.framesPainted += 1
+            s.cellsPainted += painted
+        }
+    }
+
+    private func paint(_ cell: Cell, x: Int, y: Int, scalars: inout [wchar_t], state s: inout State) {
+        scalars.removeAll(keepingCapacity: true)
+        for u in cell.character.unicodeScalars { scalars.append(wchar_t(bitPattern: u.value)) }
+        if scalars.isEmpty || DisplayWidth.isControl(cell.character) {
+            scalars = [wchar_t(0x20)]
+        }
+        let attrs = attributes(cell.style.attributes)
+        let pair = colorMode == .none ? 0 : pairNumber(cell.style, &s)
+        let count = Int32(scalars.count)
+        let result = scalars.withUnsafeBufferPointer { p in
+            cnc_put_cluster(Int32(y), Int32(x), p.baseAddress, count, attrs, pair)
+        }
+        if result == -2 {
+            // ncurses refused the cluster (e.g. an emoji sequence): draw its base character.
+            var base = wchar_t(bitPattern: cell.character.unicodeScalars.first?.value ?? 0x20)
+            _ = cnc_put_cluster(Int32(y), Int32(x), &base, 1, attrs, pair)
+        }
+    }
+
+    private func attributes(_ a: TextAttributes) -> attr_t {
+        var r = cnc_a_normal()
+        if a.contains(.bold) { r |= cnc_a_bold() }
+        if a.contains(.underline) { r |= cnc_a_underline() }
+        if a.contains(.reverse) { r |= cnc_a_reverse() }
+        if a.contains(.dim) { r |= cnc_a_dim() }
+        if a.contains(.italic) { r |= cnc_a_italic() }
+        return r
+    }
+
+    /// ncurses colour number for a theme colour (-1 = the terminal's default).
+    private func colorNumber(_ c: TerminalColor) -> Int32 {
+        func rgbValue(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> Int32 { Int32(r) << 16 | Int32(g) << 8 | Int32(b) }
+        func basic(_ c: TerminalColor) -> Int32 {
+            if case .indexed(let i) = ColorMath.nearest8(c) { return Int32(i) }
+            return -1
+        }
+        switch c {
+        case .default:
+            return -1
+        case .indexed(let i):
+            if directColor {
+                if i < 8 { return Int32(i) }
+                let (r, g, b) = ColorMath.rgb(ofIndex: i)
+                return rgbValue(r, g, b)
+            }
+            return Int32(i) < colorCount ? Int32(i) : basic(c)
+        case .rgb(let r, let g, let b):
+            if directColor { return rgbValue(r, g, b) }
+            let i = Int32(ColorMath.nearest256(r, g, b))
+            return i < colorCount ? i : basic(c)
+        }
+    }
+
+    private func pairNumber(_ style: Style, _ s: inout State) -> Int32 {
+        let key = PairKey(fg: colorNumber(style.foreground), bg: colorNumber(style.background))
+        if key.fg == -1 && key.bg == -1 { return 0 }
+        if let p = s.pairs[key] { return p }
+        // Out of pairs: fall back to the default colours rather than recolouring cells that are
+        // already on screen.
+        guard s.nextPair < colorPairLimit else { return 0 }
+        let p = s.nextPair
+        guard init_extended_pair(p, key.fg, key.bg) == cnc_ok() else { return 0 }
+        s.nextPair += 1
+        s.pairs[key] = p
+        return p
+    }
+
+    // MARK: input
+
+    private func inputLoop() {
+        var decoder = InputDecoder()
+        var fds = [
+            pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: signalReadFD, events: Int16(POLLIN), revents: 0),
+        ]
+        while true {
+            fds[0].revents = 0
+            fds[1].revents = 0
+            let r = poll(&fds, 2, -1)
+            if r < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            if fds[1].revents & Int16(POLLIN) != 0 {
+                var bytes = [UInt8](repeating: 0, count: 64)
+                let n = read(signalReadFD, &bytes, bytes.count)
+                if n > 0 {
+                    for sig in bytes.prefix(n) {
+                        if sig == CursesTerminal.stopByte {
+                            continuation.finish()
+                            return
+                        }
+                        handleSignal(Int32(sig))
+                    }
+                }
+            }
+            let stdinFlags = fds[0].revents
+            if stdinFlags & Int16(POLLIN) != 0 {
+                guard let raws = drainInput() else { break }
+                var out = decoder.feed(raws)
+                out += decoder.flush()
+                for e in out { deliver(e) }
+            } else if stdinFlags & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+                // The terminal went away.
+                restoreTerminal()
+                continuation.finish()
+                return
+            }
+        }
+        continuation.finish()
+    }
+
+    private func deliver(_ e: KeyEvent) {
+        if case .resize = e {
+            // Coalesce: only report sizes the app has not been told yet.
+            let changed = state.withLock { s -> Bool in
+                guard s.size != s.lastReportedSize else { return false }
+                s.lastReportedSize = s.size
+                return true
+            }
+            if changed {
+                let sz = size
+                continuation.yield(.resize(width: sz.width, height: sz.height))
+            }
+            return
+        }
+        continuation.yield(e)
+    }
+
+    /// Reads everything ncurses has for us right now. Nil once the terminal was shut down.
+    private func drainInput() -> [InputDecoder.Raw]? {
+        state.withLock { s -> [InputDecoder.Raw]? in
+            guard s.active else { return nil }
+            var out: [InputDecoder.Raw] = []
+            var ch: wint_t = 0
+            while true {
+                let r = cnc_get_wch(&ch)
+                if r == cnc_err() { break }
+                if r == cnc_key_code_yes() {
+                    let code = Int32(bitPattern: UInt32(ch))
+                    if code == cnc_key_resize() {
+                        s.size = Size(width: Int(cnc_cols()), height: Int(cnc_lines()))
+                        s.lastFrame = nil
+                        out.append(.key(.resize(width: s.size.width, height: s.size.height)))
+                    } else if code == CursesTerminal.pasteStartCode {
+                        out.append(.pasteStart)
+                    } else if code == CursesTerminal.pasteEndCode {
+                        out.append(.pasteEnd)
+                    } else if let key = CursesTerminal.key(forCode: code) {
+                        out.append(.key(key))
+                    }
+                } else {
+                    out.append(.scalar(UInt32(ch)))
+                }
+                if out.count > 65_536 { break }  // keep the lock short even for huge pastes
+            }
+            return out
+        }
+    }
+
+    /// Maps ncurses key codes to events.
+    static func key(forCode code: Int32) -> KeyEvent? {
+        switch code {
+        case cnc_key_up(), cnc_key_sr(): return .up
+        case cnc_key_down(), cnc_key_sf(): return .down
+        case cnc_key_left(): return .left
+        case cnc_key_right(): return .right
+        case cnc_key_sleft(): return .alt("b")
+        case cnc_key_sright(): return .alt("f")
+        case cnc_key_home(), cnc_key_shome(): return .home
+        case cnc_key_end(), cnc_key_send(): return .end
+        case cnc_key_ppage(): return .pageUp
+        case cnc_key_npage(): return .pageDown
+        case cnc_key_backspace(): return .backspace
+        case cnc_key_dc(): return .delete
+        case cnc_key_ic(): return .insert
+        case cnc_key_enter(): return .enter
+        case cnc_key_btab(): return .backTab
+        case cnc_key_f(1)...cnc_key_f(24): return .function(Int(code - cnc_key_f0()))
+        default:
+            // Extended keys from the terminfo database ("kLFT5" = Ctrl-Left ...).
+            guard let namePtr = keyname(code) else { return nil }
+            let name = String(cString: namePtr)
+            if name.hasPrefix("kLFT") { return .alt("b") }
+            if name.hasPrefix("kRIT") { return .alt("f") }
+            if name.hasPrefix("kUP") { return .up }
+            if name.hasPrefix("kDN") { return .down }
+            if name.hasPrefix("kHOM") { return .home }
+            if name.hasPrefix("kEND") { return .end }
+            if name.hasPrefix("kDC") { return .delete }
+            if name.hasPrefix("kPRV") { return .pageUp }
+            if name.hasPrefix("kNXT") { return .pageDown }
+            return nil
+        }
+    }
+
+    private func handleSignal(_ sig: Int32) {
+        if sig == cnc_sigwinch() {
+            var rows: Int32 = 0
+            var cols: Int32 = 0
+            guard cnc_terminal_size(1, &rows, &cols) == 0 || cnc_terminal_size(0, &rows, &cols) == 0 else { return }
+            let active = state.withLock { s -> Bool in
+                guard s.active else { return false }
+                resizeterm(max(1, rows), max(1, cols))
+                s.size = Size(width: Int(cnc_cols()), height: Int(cnc_lines()))
+                s.lastFrame = nil
+                return true
+            }
+            if active {
+                // ncurses may also queue KEY_RESIZE; `deliver` reports each new size once.
+                deliver(.resize(width: Int(cols), height: Int(rows)))
+            }
+            return
+        }
+        if CursesTerminal.terminatingSignals.contains(sig) {
+            restoreTerminal()
+            continuation.finish()
+            cnc_reraise_default(sig)
+        }
+    }
+
+    // MARK: shutdown
+
+    /// Leaves curses mode once: bracketed paste off, cursor back, endwin, signal handlers back.
+    private func restoreTerminal() {
+        let wasActive = state.withLock { s -> Bool in
+            guard s.active else { return false }
+            s.active = false
+            if bracketedPaste { cnc_write_raw("\u{1B}[?2004l") }
+            curs_set(1)
+            endwin()
+            return true
+        }
+        guard wasActive else { return }
+        CursesTerminal.restoreSignals()
+        CursesTerminal.live.withLock { if $0 === self { $0 = nil } }
+    }
+
+    private static func restoreSignals() {
+        cnc_restore_signal(cnc_sigwinch())
+        for sig in terminatingSignals { cnc_restore_signal(sig) }
+    }
+
+    public func shutdown() {
+        restoreTerminal()
+        var b = CursesTerminal.stopByte
+        _ = write(signalWriteFD, &b, 1)
+        continuation.finish()
+    }
+
+    private static let atExitInstalled = Mutex(false)
+
+    private static func installAtExitHook() {
+        let first = atExitInstalled.withLock { done -> Bool in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        atexit {
+            let terminal = CursesTerminal.live.withLock { $0 }
+            terminal?.restoreTerminal()
+        }
+    }
+}

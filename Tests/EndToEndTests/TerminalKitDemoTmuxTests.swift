@@ -1,0 +1,272 @@
+// End-to-end test of TerminalKit + CursesBackend on a real terminal: runs the built
+// `terminalkit-demo` inside a detached tmux session, types into it, resizes the window and reads
+// the screen back with `capture-pane`.
+//
+// Why tmux: it is a real terminal emulator with a scriptable screen, so this checks what a person
+// would see (wide characters placed correctly, the too-small notice, the terminal restored on exit),
+// which headless tests cannot. Each test uses its own tmux server socket and always kills it.
+// Screens are polled with a deadline instead of fixed sleeps; nothing asserts on timing.
+
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A private tmux server for one test.
+private struct TmuxSession {
+    let tmux: String
+    let socket: String
+    let session = "demo"
+
+    init(tmux: String) {
+        self.tmux = tmux
+        self.socket = "tk-e2e-\(getpid())-\(UUID().uuidString.prefix(8))"
+    }
+
+    /// Runs tmux with arguments on this socket; returns exit status and standard output.
+    @discardableResult
+    func run(_ args: [String]) throws -> (status: Int32, output: String) {
+        try Spawn.run(tmux, ["-L", socket, "-f", "/dev/null"] + args)
+    }
+
+    func start(command: String, width: Int, height: Int) throws {
+        let r = try run([
+            "-u", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", command,
+            ";", "set-option", "-t", session, "remain-on-exit", "on",
+        ])
+        #expect(r.status == 0, "tmux new-session failed")
+    }
+
+    func capture() throws -> String { try run(["capture-pane", "-p", "-t", session]).output }
+
+    func format(_ f: String) throws -> String {
+        try run(["display-message", "-p", "-t", session, f]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func sendKeys(_ keys: String...) throws { try run(["send-keys", "-t", session] + keys) }
+
+    func sendLiteral(_ text: String) throws { try run(["send-keys", "-t", session, "-l", text]) }
+
+    func resize(width: Int, height: Int) throws {
+        try run(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    /// Ends this test's tmux server (and with it the demo, which gets SIGHUP).
+    func killServer() { _ = try? run(["kill-server"]) }
+
+    /// Polls the screen until `condition` holds or 10 s pass. Records an issue (with the last
+    /// screen) on timeout.
+    @discardableResult
+    func waitForScreen(
+        _ what: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation,
+        _ condition: (String) -> Bool
+    ) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var screen = ""
+        while Date() < deadline {
+            screen = try capture()
+            if condition(screen) { return screen }
+            usleep(50_000)
+        }
+        Issue.record("timed out waiting for \(what); screen was:\n\(screen)", sourceLocation: sourceLocation)
+        return screen
+    }
+
+    /// Polls a tmux format until it equals `value`.
+    func waitForFormat(_ f: String, equals value: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try format(f)
+            if last == value { return }
+            usleep(50_000)
+        }
+        Issue.record("timed out waiting for \(f) == \(value); last value \(last)", sourceLocation: sourceLocation)
+    }
+}
+
+/// Runs a program and waits for it, with a clean signal state.
+///
+/// Why not Foundation's `Process`: it spawns from whatever thread runs the test, and test threads
+/// (libdispatch workers) block most signals; the child inherits that mask. A tmux server started
+/// that way cannot receive SIGTERM/SIGCHLD, so `kill-server` never ends it. `posix_spawn` with
+/// an empty signal mask and default handlers avoids that. Output goes to a file, not a pipe: the
+/// tmux server forked by the first command would keep a pipe open forever.
+private enum Spawn {
+    struct Failed: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func run(_ path: String, _ args: [String], timeout: Double = 20) throws -> (status: Int32, output: String) {
+        let outPath = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tk-e2e-\(getpid())-\(UUID().uuidString).out").path
+        defer { try? FileManager.default.removeItem(atPath: outPath) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let env: [UnsafeMutablePointer<CChar>?] =
+            ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { env.forEach { free($0) } }
+
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, &attr, argv, env)
+        guard rc == 0 else { throw Failed(description: "cannot run \(path): \(String(cString: strerror(rc)))") }
+
+        // Wait, but never forever: a stuck tmux must not hang the test run.
+        var status: Int32 = 0
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid { break }
+            if r < 0 && errno != EINTR { throw Failed(description: "waitpid failed for \(path)") }
+            if Date() > deadline {
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                throw Failed(description: "\(path) \(args.joined(separator: " ")) did not finish in \(Int(timeout)) s")
+            }
+            usleep(10_000)
+        }
+        let exitCode: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        let data = FileManager.default.contents(atPath: outPath) ?? Data()
+        return (exitCode, String(decoding: data, as: UTF8.self))
+    }
+}
+
+private enum DemoLocator {
+    /// tmux on PATH, if installed.
+    static let tmux: String? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") + ["/usr/bin", "/usr/local/bin"] {
+            let candidate = "\(dir)/tmux"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }()
+
+    /// The demo binary, built next to the test bundle (`.build/debug/terminalkit-demo`).
+    static let demo: String? = {
+        var dirs: [URL] = []
+        if let env = ProcessInfo.processInfo.environment["TERMINALKIT_DEMO"] {
+            return FileManager.default.isExecutableFile(atPath: env) ? env : nil
+        }
+        if let arg0 = CommandLine.arguments.first {
+            let url = URL(fileURLWithPath: arg0).standardizedFileURL
+            dirs.append(url.deletingLastPathComponent())
+            dirs.append(url.deletingLastPathComponent().deletingLastPathComponent())
+        }
+        dirs.append(Bundle.main.bundleURL)
+        dirs.append(Bundle.main.bundleURL.deletingLastPathComponent())
+        for dir in dirs {
+            let candidate = dir.appendingPathComponent("terminalkit-demo").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }()
+
+    static func command(_ demo: String, extra: String = "") -> String {
+        // exec: the pane's process is the demo itself, so signals reach it directly.
+        "exec env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color \(demo) \(extra)"
+    }
+}
+
+@Suite("terminalkit-demo in tmux", .serialized, .enabled(if: DemoLocator.tmux != nil, "tmux is not installed; skipping the terminal end-to-end tests"))
+struct TerminalKitDemoTmuxTests {
+    private func makeSession() throws -> (TmuxSession, String) {
+        let demo = try #require(DemoLocator.demo, "terminalkit-demo binary not found next to the test bundle")
+        return (TmuxSession(tmux: DemoLocator.tmux!), demo)
+    }
+
+    @Test("Unicode rows, typing, paste, resize and quit restore the terminal")
+    func fullSession() throws {
+        let (tmux, demo) = try makeSession()
+        defer { tmux.killServer() }
+        try tmux.start(command: DemoLocator.command(demo), width: 120, height: 40)
+
+        // Wide and combining characters show correctly, and the status bar shows the size.
+        var screen = try tmux.waitForScreen("the demo's first frame") { $0.contains("120x40") && $0.contains("Größe ✓ 日本") }
+        #expect(screen.contains("Größe ✓ 日本"))
+        #expect(screen.contains("e\u{301}") || screen.contains("é"))
+        #expect(screen.contains("👍 Emoji row 🎉"))
+        #expect(screen.contains("한국어 텍스트"))
+        // The row after the CJK text keeps its right-aligned detail in place: wide characters
+        // took exactly two columns each.
+        let row = try #require(screen.split(separator: "\n").first { $0.contains("Größe ✓ 日本") })
+        #expect(row.hasSuffix("Latin + CJK┃│"))
+        #expect(try tmux.format("#{alternate_on}") == "1")
+
+        // Move down, then switch to the text field and type non-ASCII text.
+        try tmux.sendKeys("Down")
+        try tmux.waitForScreen("selection on the second row") { $0.contains("› e\u{301}") || $0.contains("› é") }
+        try tmux.sendKeys("Tab")
+        try tmux.waitForScreen("focus in the text field") { $0.contains("Esc or Tab back to the list") }
+        try tmux.sendLiteral("héllo 日本")
+        screen = try tmux.waitForScreen("typed text") { $0.contains("Text: héllo 日本") }
+
+        // Bracketed paste arrives as one paste (newlines become spaces in a one-line field).
+        try tmux.run(["set-buffer", "-b", "p", " pasted\nline"])
+        try tmux.run(["paste-buffer", "-p", "-b", "p", "-t", tmux.session])
+        try tmux.waitForScreen("pasted text") { $0.contains("Text: héllo 日本 pasted line") }
+
+        // Too small: the notice replaces the UI.
+        try tmux.resize(width: 60, height: 20)
+        screen = try tmux.waitForScreen("the too-small notice") { $0.contains("Terminal too small: 60x20, need at least 80x24") }
+        #expect(!screen.contains("Größe"))
+
+        // Tiny sizes never crash the app.
+        try tmux.resize(width: 1, height: 1)
+        try tmux.waitForScreen("the 1x1 notice") { $0.trimmingCharacters(in: .whitespacesAndNewlines) == "!" }
+        try tmux.resize(width: 12, height: 3)
+        try tmux.waitForScreen("a short notice") { $0.contains("12x3 < 80x24") || $0.contains("Too small") }
+
+        // Big enough again: the UI comes back at the new size.
+        try tmux.resize(width: 100, height: 30)
+        screen = try tmux.waitForScreen("the UI at 100x30") { $0.contains("100x30") && $0.contains("Größe ✓ 日本") }
+        #expect(screen.contains("Text: héllo 日本 pasted line"))
+
+        // Esc back to the list, then q quits.
+        try tmux.sendKeys("Escape")
+        try tmux.waitForScreen("focus back on the list") { $0.contains("q quit") }
+        try tmux.sendKeys("q")
+        try tmux.waitForFormat("#{pane_dead}", equals: "1")
+        #expect(try tmux.format("#{pane_dead_status}") == "0")
+        // Terminal restored: back on the normal screen, cursor visible, goodbye printed after endwin.
+        #expect(try tmux.format("#{alternate_on}") == "0")
+        #expect(try tmux.format("#{cursor_flag}") == "1")
+        screen = try tmux.capture()
+        #expect(screen.contains("terminalkit-demo: bye"))
+        #expect(!screen.contains("Größe ✓ 日本"))
+    }
+
+    @Test("SIGTERM restores the terminal before the process dies")
+    func sigtermRestores() throws {
+        let (tmux, demo) = try makeSession()
+        defer { tmux.killServer() }
+        try tmux.start(command: DemoLocator.command(demo), width: 100, height: 30)
+        try tmux.waitForScreen("the demo's first frame") { $0.contains("100x30") }
+        let pid = try #require(Int32(tmux.format("#{pane_pid}")))
+        #expect(kill(pid, SIGTERM) == 0)
+        try tmux.waitForFormat("#{pane_dead}", equals: "1")
+        #expect(try tmux.format("#{alternate_on}") == "0")
+        #expect(try tmux.format("#{cursor_flag}") == "1")
+    }
+}
