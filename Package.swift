@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: system libraries
@@ -39,10 +40,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
+        .target(name: "TaskStore", dependencies: ["FluxAPI", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "TerminalKit", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "CursesBackend", dependencies: ["TerminalKit", "CNcursesw"]),
+        .target(name: "FluxApp", dependencies: ["FluxAPI", "TaskStore", "TerminalKit"]),
 
         // MARK: executables
         .executableTarget(
@@ -50,6 +54,10 @@ let package = Package(
             dependencies: [
                 "FluxAPI",
                 "FluxSimulator",
+                "FluxApp",
+                "TaskStore",
+                "TerminalKit",
+                "CursesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,6 +67,8 @@ let package = Package(
         .testTarget(name: "FluxAPITests", dependencies: ["FluxAPI", "TestSupport"]),
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"]),
         .testTarget(name: "FluxSimulatorTests", dependencies: ["FluxSimulator", "FluxAPI", "TestSupport"]),
+        .testTarget(name: "FluxAppTests", dependencies: ["FluxApp", "FluxAPI", "TaskStore", "TerminalKit", "FluxSimulator", "TestSupport"]),
+        .testTarget(name: "TaskStoreTests", dependencies: ["TaskStore", "FluxAPI", "TestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["flux-tui", "terminalkit-demo", "TestSupport"]),
         .target(

@@ -122,7 +122,8 @@ import TestSupport
     @Test func choicesAreCaseInsensitiveAndIntegerChoicesAreIntegers() {
         let (parameters, found) = AssignmentParser.parse(["output_format=PNG", "lora_rank=16", "mode=Style"], for: endpoint("finetune"))
         #expect(found.isEmpty)
-        #expect(parameters["output_format"] == nil)  // not a finetune field: kept raw for the validator
+        #expect(parameters["output_format"] == .text("PNG"))  // not a finetune field: kept raw for the validator
+        #expect(Validator.validate(endpoint("finetune"), parameters).contains { $0.field == "output_format" && $0.type == "extra_forbidden" })
         #expect(parameters["lora_rank"] == .integer(16))
         #expect(parameters["mode"] == .text("style"))
         #expect(issues("finetune", ["lora_rank=8"]).contains { $0.field == "lora_rank" && $0.message == "must be one of 16, 32; got '8'" })

@@ -25,8 +25,9 @@ public struct OutputNaming: Sendable, Equatable {
 }
 
 public enum FileNameSanitizer {
-    /// Keeps letters, digits, `.`, `-`, `_`; everything else (slashes, `..`, control characters,
-    /// spaces) becomes `_`. Never empty, never starts with a dot, at most `maxLength` characters.
+    /// Keeps ASCII letters, digits, `.`, `-`, `_`; everything else (slashes, `..`, control
+    /// characters, spaces) becomes `_` (runs collapsed). Never empty, never starts with a dot or a
+    /// dash (so it is never taken for an option), at most `maxLength` characters.
     public static func sanitize(_ raw: String, maxLength: Int = 120) -> String {
         var out = ""
         for scalar in raw.unicodeScalars {
@@ -34,9 +35,12 @@ public enum FileNameSanitizer {
             out.unicodeScalars.append(ok ? scalar : "_")
         }
         while out.contains("..") { out = out.replacingOccurrences(of: "..", with: "_") }
+        while out.contains("__") { out = out.replacingOccurrences(of: "__", with: "_") }
         while out.hasPrefix(".") || out.hasPrefix("-") { out.removeFirst() }
         if out.count > maxLength { out = String(out.prefix(maxLength)) }
         while out.hasSuffix(".") { out.removeLast() }
-        return out.isEmpty ? "task" : out
+        // Nothing meaningful left (all punctuation): a neutral name.
+        if !out.unicodeScalars.contains(where: { CharacterSet.alphanumerics.contains($0) }) { return "task" }
+        return out
     }
 }

@@ -1,0 +1,94 @@
+import FluxAPI
+import Foundation
+import TaskStore
+import TerminalKit
+
+/// The screens the app shows; the picker and the task list are top-level, the form opens from the
+/// picker (or from a task, to edit and resubmit).
+public enum Screen: String, Sendable, Equatable {
+    case picker
+    case form
+    case tasks
+}
+
+/// Something drawn over the current screen that takes the keys until it closes.
+public enum Overlay: Sendable, Equatable {
+    case help(HelpOverlay)
+    /// The exact JSON body that will be sent (base64 shortened), scrollable.
+    case preview(title: String, lines: [String], offset: Int)
+    case confirmQuit(ModalDialog)
+    /// "Copy what?" for the selected task.
+    case copyMenu(taskID: String, picker: SelectableList)
+    case palette(SelectableList)
+}
+
+/// What the status bar shows about the server.
+public struct ServerInfo: Sendable, Equatable {
+    public var label: String
+    public var isSimulator: Bool
+    public var credits: Double?
+
+    public init(label: String, isSimulator: Bool, credits: Double? = nil) {
+        self.label = label
+        self.isSimulator = isSimulator
+        self.credits = credits
+    }
+}
+
+/// The whole state of the interactive app. `update` changes it; `AppView.render` draws it.
+public struct AppState: Sendable {
+    public var screen: Screen = .picker
+    public var picker = PickerState()
+    public var form: FormState?
+    public var tasks = TaskListState()
+    public var overlay: Overlay?
+    public var server: ServerInfo
+    public var lastError: String?
+    public var toasts = ToastQueue(capacity: 5)
+    public var size: Size
+    public var now: Date
+    /// The monotonic clock reading of the last tick, for toast expiry.
+    public var instant: ContinuousClock.Instant = .now
+    /// The seed of the newest task that reported one ("reuse last" in forms).
+    public var lastSeed: Int?
+    /// Set when the app should exit.
+    public var quitting = false
+    public var minimumSize = MinimumSizeGuard(minimum: Size(width: 80, height: 24))
+
+    public init(server: ServerInfo, size: Size, now: Date = Date()) {
+        self.server = server
+        self.size = size
+        self.now = now
+    }
+}
+
+extension AppState {
+    /// Shows a short message on the toast line for a few seconds.
+    public mutating func toast(_ message: String, _ kind: Toast.Kind = .info) {
+        toasts.post(Toast(message, kind: kind), now: instant, duration: .seconds(kind == .error ? 8 : 4))
+    }
+}
+
+/// Things that happen to the app.
+public enum AppEvent: Sendable {
+    case key(KeyEvent)
+    /// A task changed (submitted, polled, downloaded, failed).
+    case taskUpdated(TaskEntry)
+    /// The stored tasks, at start.
+    case tasksLoaded([TaskEntry])
+    /// Once a second while something is running, to advance elapsed times.
+    case tick(Date)
+    case credits(Double?)
+    /// A side effect finished with a message for the user.
+    case notice(String, isError: Bool)
+}
+
+/// Side effects `update` asks for; the runner performs them and may answer with events.
+public enum AppEffect: Sendable, Equatable {
+    case submit(endpoint: String, parameters: TaskParameters)
+    case removeTask(id: String)
+    case retryDownload(id: String)
+    case copy(String, what: String)
+    case openFolder(String)
+    case quit
+}

@@ -1,0 +1,290 @@
+import FluxAPI
+import Foundation
+import TaskStore
+
+/// Runs tasks for the interactive app: queues submits under the server's active-task limit, polls
+/// every running task through one poller, downloads results, and writes every change to the store
+/// before telling the UI. After a restart, `resume()` picks up where the last run stopped.
+public actor TaskEngine {
+    public struct Settings: Sendable {
+        public var outputDirectory: URL
+        public var naming: OutputNaming
+        /// Tasks submitted and not yet final, at most; below the API's 24 so other clients of the
+        /// same key keep some room and 429 storms never start.
+        public var maxActive: Int
+        /// Wait before polling again after polling gave up (the server was unreachable).
+        public var repollDelay: Double
+
+        public init(outputDirectory: URL, naming: OutputNaming = OutputNaming(), maxActive: Int = 20, repollDelay: Double = 30) {
+            self.outputDirectory = outputDirectory
+            self.naming = naming
+            self.maxActive = maxActive
+            self.repollDelay = repollDelay
+        }
+    }
+
+    public nonisolated let updates: AsyncStream<TaskEntry>
+    private let continuation: AsyncStream<TaskEntry>.Continuation
+    private let client: FluxClient
+    private let store: TaskStore
+    private let settings: Settings
+    private let poller: ResultPoller
+    private var tasks: [String: TaskEntry] = [:]
+    private var byRemoteID: [String: String] = [:]
+    private var queue: [String] = []
+    private var submitting = 0
+    private var pollingLoop: Task<Void, Never>?
+    /// Errors from the store are shown, not fatal: the UI keeps working.
+    public private(set) var lastStoreError: String?
+
+    public init(client: FluxClient, store: TaskStore, settings: Settings) {
+        self.client = client
+        self.store = store
+        self.settings = settings
+        self.poller = ResultPoller(client: client, maxConcurrent: 8)
+        (updates, continuation) = AsyncStream.makeStream(of: TaskEntry.self, bufferingPolicy: .unbounded)
+    }
+
+    /// Starts consuming poll results and resumes the tasks a previous run left active.
+    public func resume() {
+        if pollingLoop == nil {
+            let events = poller.events
+            pollingLoop = Task { [weak self] in
+                for await event in events { await self?.handle(event) }
+            }
+        }
+        removeStalePartialDownloads()
+        let active: [TaskEntry]
+        do { active = try store.activeTasks() } catch {
+            lastStoreError = "\(error)"
+            return
+        }
+        for var task in active {
+            tasks[task.id] = task
+            if let remote = task.remoteID { byRemoteID[remote] = task.id }
+            switch task.phase {
+            case .queued:
+                queue.append(task.id)
+            case .submitting:
+                // The app stopped mid-submit: the server may have the task. Never resend blindly.
+                task.phase = .uncertain
+                task.error = "the app stopped while submitting; the task may exist on the server. Check before resubmitting."
+                commit(task)
+            case .running, .downloading:
+                // A download that was cut off is fetched again from a fresh poll.
+                task.phase = .running
+                commit(task)
+                track(task)
+            default:
+                break
+            }
+        }
+        pump()
+    }
+
+    public func shutdown() async {
+        pollingLoop?.cancel()
+        await poller.stop()
+        continuation.finish()
+    }
+
+    // MARK: commands from the UI
+
+    /// Queues a new task and returns it as stored.
+    @discardableResult
+    public func submit(endpoint: Endpoint, parameters: TaskParameters) -> TaskEntry {
+        let task = TaskEntry(endpoint: endpoint.id, parameters: parameters, phase: .queued, statusText: "Queued",
+                             seed: Self.requestedSeed(parameters))
+        tasks[task.id] = task
+        queue.append(task.id)
+        commit(task)
+        pump()
+        return task
+    }
+
+    /// Downloads a Ready task's result again (after a failed or deleted download).
+    public func retryDownload(id: String) {
+        guard var task = tasks[id] ?? (try? store.task(id: id)) ?? nil, task.remoteID != nil else { return }
+        task.phase = .running
+        task.error = nil
+        tasks[id] = task
+        commit(task)
+        track(task)
+    }
+
+    /// Takes a task off the list (its files stay). A queued task is not submitted.
+    public func remove(id: String) {
+        queue.removeAll { $0 == id }
+        if let remote = tasks[id]?.remoteID { Task { await poller.untrack(remote) } }
+        tasks.removeValue(forKey: id)
+        do { try store.hide(id: id) } catch { lastStoreError = "\(error)" }
+    }
+
+    public var activeCount: Int { tasks.values.filter { $0.phase.isActive }.count }
+
+    // MARK: submitting
+
+    private func pump() {
+        let running = tasks.values.filter { $0.phase == .running || $0.phase == .submitting }.count
+        var free = settings.maxActive - running
+        while free > 0, !queue.isEmpty {
+            let id = queue.removeFirst()
+            guard var task = tasks[id], task.phase == .queued else { continue }
+            free -= 1
+            task.phase = .submitting
+            task.statusText = "Submitting"
+            commit(task)
+            Task { await self.performSubmit(id) }
+        }
+    }
+
+    private func performSubmit(_ id: String) async {
+        guard var task = tasks[id], let endpoint = EndpointRegistry.endpoint(named: task.endpoint) else { return }
+        let prepared: PreparedRequest
+        switch RequestPreparer.prepare(endpoint, task.parameters) {
+        case .success(let p): prepared = p
+        case .failure(let error):
+            fail(&task, phase: .failed, error: "\(error)")
+            return
+        }
+        do {
+            let answer = try await client.submit(prepared)
+            task = tasks[id] ?? task
+            task.remoteID = answer.id
+            task.pollingURL = answer.pollingURL
+            task.cost = answer.cost
+            task.submittedAt = Date()
+            task.phase = .running
+            task.statusText = answer.status ?? "Pending"
+            byRemoteID[answer.id] = id
+            commit(task)
+            track(task)
+        } catch let error as FluxError {
+            task = tasks[id] ?? task
+            if case .submitUncertain = error { fail(&task, phase: .uncertain, error: error.description) }
+            else { fail(&task, phase: .failed, error: error.description) }
+        } catch {
+            task = tasks[id] ?? task
+            fail(&task, phase: .failed, error: "\(error)")
+        }
+    }
+
+    private func fail(_ task: inout TaskEntry, phase: TaskPhase, error: String) {
+        task.phase = phase
+        task.error = error
+        task.finishedAt = Date()
+        if phase == .failed { task.statusText = task.statusText == "Submitting" ? "Not submitted" : task.statusText }
+        if phase == .uncertain { task.statusText = "Submit uncertain" }
+        commit(task)
+        pump()
+    }
+
+    // MARK: polling and downloads
+
+    private func track(_ task: TaskEntry) {
+        guard let remote = task.remoteID, let endpoint = EndpointRegistry.endpoint(named: task.endpoint) else { return }
+        let target = PollTarget(id: remote, pollingURL: task.pollingURL, typicalSeconds: endpoint.typicalSeconds,
+                                submittedAt: task.submittedAt ?? task.createdAt,
+                                schedule: endpoint.createsFinetune ? .training : .standard)
+        Task { await poller.track(target) }
+    }
+
+    private func handle(_ event: PollEvent) async {
+        guard let localID = byRemoteID[event.id], var task = tasks[localID] else { return }
+        switch event {
+        case .update(_, let result, _):
+            task.statusText = result.status.text
+            task.progress = result.progress ?? task.progress
+            if let seed = result.seed { task.seed = seed }
+            guard result.status.isFinal else { commit(task); return }
+            task.finishedAt = Date()
+            switch result.status {
+            case .ready:
+                if EndpointRegistry.endpoint(named: task.endpoint)?.createsFinetune == true || result.sampleURL == nil {
+                    task.phase = result.sampleURL == nil && !(EndpointRegistry.endpoint(named: task.endpoint)?.createsFinetune ?? false)
+                        ? .failed : .done
+                    if task.phase == .failed { task.error = "Ready, but the server gave no result URL" }
+                    commit(task)
+                } else {
+                    task.phase = .downloading
+                    task.sampleURL = result.sampleURL
+                    commit(task)
+                    await download(localID, result: result)
+                }
+            case .requestModerated, .contentModerated:
+                task.phase = .moderated
+                task.error = result.failureReason
+                commit(task)
+            default:
+                task.phase = .failed
+                task.error = result.failureReason ?? result.status.text
+                commit(task)
+            }
+            pump()
+        case .failed(_, let error, _):
+            // Polling gave up (server unreachable for the whole retry window): keep the task and
+            // try again later rather than losing it.
+            task.error = "polling paused: \(error.description); retrying in \(Int(settings.repollDelay)) s"
+            commit(task)
+            let delay = settings.repollDelay
+            Task {
+                try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+                self.repoll(localID)
+            }
+        }
+    }
+
+    private func repoll(_ id: String) {
+        guard var task = tasks[id], task.phase == .running else { return }
+        task.error = nil
+        commit(task)
+        track(task)
+    }
+
+    private func download(_ id: String, result: ResultResponse) async {
+        guard var task = tasks[id], let endpoint = EndpointRegistry.endpoint(named: task.endpoint), let remote = task.remoteID else { return }
+        let record = TaskRecord(id: remote, endpoint: endpoint, parameters: task.parameters,
+                                submittedAt: task.submittedAt ?? task.createdAt, cost: task.cost)
+        let saver = ResultSaver(downloader: ResultDownloader(transport: client.transport), naming: settings.naming)
+        let client = self.client
+        let pollingURL = task.pollingURL
+        do {
+            let files = try await saver.save(result, record: record, into: settings.outputDirectory) {
+                try await client.result(id: remote, pollingURL: pollingURL)
+            }
+            task = tasks[id] ?? task
+            task.outputs = files.map(\.path)
+            task.phase = .done
+            task.error = nil
+        } catch {
+            task = tasks[id] ?? task
+            task.phase = .failed
+            task.error = "Ready, but the download failed: \(error)"
+        }
+        commit(task)
+    }
+
+    // MARK: helpers
+
+    private func commit(_ task: TaskEntry) {
+        var task = task
+        task.updatedAt = Date()
+        tasks[task.id] = task
+        do { try store.save(task) } catch { lastStoreError = "\(error)" }
+        if !task.phase.isActive { tasks.removeValue(forKey: task.id) }
+        continuation.yield(task)
+    }
+
+    private func removeStalePartialDownloads() {
+        let dir = settings.outputDirectory
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return }
+        for name in names where name.hasPrefix(".") && (name.contains(".part-") || name.contains(".tmp-")) {
+            try? FileManager.default.removeItem(at: dir.appendingPathComponent(name))
+        }
+    }
+
+    static func requestedSeed(_ parameters: TaskParameters) -> Int? {
+        if case .integer(let s) = parameters["seed"] { return s }
+        return nil
+    }
+}

@@ -1,0 +1,295 @@
+import FluxAPI
+import Foundation
+import TerminalKit
+
+/// The parameter form for one endpoint, generated from the registry. Every change re-validates,
+/// so hints appear as the user types; submission is blocked while an error stands.
+public struct FormState: Sendable, Equatable {
+    public let endpoint: Endpoint
+    public var form: Form
+    /// Focus is on the Submit button below the fields.
+    public var submitFocused = false
+    /// Sniffed format and size of image fields, by field name.
+    public private(set) var images: [String: ImageInfo] = [:]
+    public private(set) var issues: [ValidationIssue] = []
+    /// Completion candidates to show after an ambiguous Tab.
+    public var completionHint: String?
+    private var inspected: [String: String] = [:]
+
+    public init(endpoint: Endpoint, prefill: TaskParameters = TaskParameters()) {
+        self.endpoint = endpoint
+        let ordered = endpoint.fields.filter { !$0.advanced } + endpoint.fields.filter(\.advanced)
+        form = Form(fields: ordered.map { Self.formField(for: $0, value: prefill[$0.name]) }, wrapsFocus: false)
+        revalidate()
+    }
+
+    // MARK: building fields
+
+    static func placeholder(for field: FieldSpec) -> String {
+        if field.name == "seed" { return "random" }
+        switch field.kind {
+        case .image: return "image path (Tab completes) or https:// URL"
+        case .archive: return "path to a .zip"
+        case .secret: return "hidden"
+        default: break
+        }
+        if let d = field.defaultValue { return "default \(d.stringValue ?? d.serialized())" }
+        return field.required ? "required" : "optional"
+    }
+
+    static func options(for field: FieldSpec) -> [String] {
+        let first: String
+        if field.required { first = "(choose)" }
+        else if let d = field.defaultValue { first = "default (\(d.stringValue ?? d.serialized()))" }
+        else { first = "unset" }
+        let values: [String]
+        switch field.kind {
+        case .boolean: values = ["true", "false"]
+        case .choice(let v, _): values = v
+        default: values = []
+        }
+        return [first] + values + (field.nullable ? ["null"] : [])
+    }
+
+    static func formField(for field: FieldSpec, value: FieldValue?) -> FormField {
+        var hint = field.help
+        if let c = field.constraintSummary { hint += "  [\(c)]" }
+        let control: FormControl
+        switch field.kind {
+        case .boolean, .choice:
+            let options = options(for: field)
+            var picker = ChoicePicker(options: options)
+            if let value {
+                let text = value == .null ? "null" : value.displayText
+                _ = picker.select(option: text)
+            }
+            control = .choice(picker)
+        default:
+            let text: String
+            switch value {
+            case .file(let path)?: text = path
+            case .null?: text = "null"
+            case .some(let v): text = v.displayText
+            case nil: text = ""
+            }
+            var textField = TextField(text: text, placeholder: placeholder(for: field), isMasked: field.kind == .secret)
+            if field.name == "prompt" { textField.maxLength = 10_000 }
+            control = .text(textField)
+        }
+        return FormField(id: field.name, label: field.name, hint: hint, isRequired: field.required, control: control)
+    }
+
+    // MARK: reading values
+
+    /// The typed parameters and the problems found reading them.
+    public func parameters() -> (TaskParameters, [ValidationIssue]) {
+        var parameters = TaskParameters()
+        var issues: [ValidationIssue] = []
+        for field in endpoint.fields {
+            guard let value = form.value(of: field.name) else { continue }
+            switch value {
+            case .text(let text):
+                if text.isEmpty { continue }
+                switch ValueParser.parse(text, for: field) {
+                case .success(let v): parameters[field.name] = v
+                case .failure(let issue): issues.append(issue)
+                }
+            case .choice(let index, let option):
+                guard index > 0, let option else { continue }
+                if option == "null" { parameters[field.name] = .null; continue }
+                switch ValueParser.parse(option, for: field) {
+                case .success(let v): parameters[field.name] = v
+                case .failure(let issue): issues.append(issue)
+                }
+            case .bool(let b):
+                parameters[field.name] = .boolean(b)
+            }
+        }
+        return (parameters, issues)
+    }
+
+    /// Re-checks everything and writes the results into the form's error and warning lines.
+    public mutating func revalidate() {
+        let (parameters, parseIssues) = self.parameters()
+        // Sniff image files whose path changed since the last look.
+        for field in endpoint.fields where field.kind == .image {
+            guard case .file(let path)? = parameters[field.name] else {
+                images.removeValue(forKey: field.name)
+                inspected.removeValue(forKey: field.name)
+                continue
+            }
+            if inspected[field.name] == path { continue }
+            inspected[field.name] = path
+            images[field.name] = try? ImageInspector.inspect(path: path)
+        }
+        let (_, fileIssues) = RequestPreparer.inspectFiles(endpoint, parameters)
+        let failed = Set(parseIssues.compactMap(\.field))
+        let validation = Validator.validate(endpoint, parameters, images: images).filter { !($0.field.map(failed.contains) ?? false) }
+        issues = parseIssues + validation + fileIssues
+        var errors: [String: String] = [:]
+        var warnings: [String: String] = [:]
+        for issue in issues {
+            guard let field = issue.field else { continue }
+            if issue.severity == .error { errors[field] = errors[field] ?? issue.message }
+            else { warnings[field] = warnings[field] ?? issue.message }
+        }
+        // The sniffed format and size show as a note on image fields without a problem.
+        for (field, info) in images where errors[field] == nil && warnings[field] == nil {
+            warnings[field] = "✓ \(info.summary)"
+        }
+        form.setIssues(errors: errors, warnings: warnings)
+    }
+
+    public var errorCount: Int { issues.errors.count }
+
+    // MARK: keys
+
+    public enum Outcome: Equatable, Sendable {
+        case handled
+        case ignored
+        /// Valid: submit these parameters.
+        case submit(TaskParameters)
+        /// Submission refused: the message says why.
+        case blocked(String)
+        case preview
+        case back
+    }
+
+    public mutating func handle(_ key: KeyEvent, lastSeed: Int?) -> Outcome {
+        completionHint = nil
+        if submitFocused {
+            switch key {
+            case .enter, .char(" "), .ctrl("s"): return attemptSubmit()
+            case .tab, .down:
+                submitFocused = false
+                if let first = form.fields.first { form.focus(first.id) }
+                return .handled
+            case .backTab, .up:
+                submitFocused = false
+                if let last = form.fields.last { form.focus(last.id) }
+                return .handled
+            case .escape: return .back
+            case .ctrl("p"): return .preview
+            default: return .ignored
+            }
+        }
+        switch key {
+        case .ctrl("p"): return .preview
+        case .ctrl("r"):
+            setText("", for: "seed")
+            return .handled
+        case .ctrl("l"):
+            guard let lastSeed, endpoint.field("seed") != nil else { return .blocked("no previous seed yet") }
+            setText(String(lastSeed), for: "seed")
+            return .handled
+        case .tab:
+            if completePath() { return .handled }
+        default: break
+        }
+        switch form.handle(key) {
+        case .submitRequested:
+            return attemptSubmit()
+        case .changed:
+            revalidate()
+            return .handled
+        case .handled, .focusChanged:
+            return .handled
+        case .ignored:
+            switch key {
+            case .tab, .down:
+                submitFocused = true
+                return .handled
+            case .backTab, .up:
+                submitFocused = true
+                return .handled
+            case .escape:
+                return .back
+            default:
+                return .ignored
+            }
+        }
+    }
+
+    mutating func attemptSubmit() -> Outcome {
+        revalidate()
+        if issues.hasErrors {
+            submitFocused = false
+            _ = form.focusFirstError()
+            let n = issues.errors.count
+            return .blocked("fix \(n) problem\(n == 1 ? "" : "s") first: \(issues.errors[0])")
+        }
+        return .submit(parameters().0)
+    }
+
+    public mutating func setText(_ text: String, for id: String) {
+        guard var field = form[id], case .text(var textField) = field.control else { return }
+        textField.text = text
+        field.control = .text(textField)
+        form[id] = field
+        revalidate()
+    }
+
+    /// Tab in an image or archive field completes the path when it can.
+    mutating func completePath() -> Bool {
+        guard let field = form.focusedField, let spec = endpoint.field(field.id), spec.kind.isFile,
+              case .text(let textField) = field.control, !textField.text.isEmpty,
+              !textField.text.lowercased().hasPrefix("http") else { return false }
+        guard let result = PathCompletion.complete(textField.text) else { return false }
+        if result.text != textField.text {
+            setText(result.text, for: field.id)
+            return true
+        }
+        if !result.candidates.isEmpty {
+            completionHint = result.candidates.joined(separator: "  ")
+            return true
+        }
+        return false
+    }
+
+    // MARK: view
+
+    public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme) {
+        guard !area.isEmpty else { return }
+        let title = "\(endpoint.title) · POST \(endpoint.path)"
+        buffer.drawBox(area, style: theme.style(.borderFocused), title: title, titleStyle: theme.style(.title))
+        let inner = area.inset(horizontal: 1, vertical: 1)
+        let rows = inner.splitRows([.fill(), .fixed(1), .fixed(1)])
+        var f = form
+        f.setViewport(rows[0].size)
+        f.render(into: &buffer, in: rows[0], theme: theme, focused: !submitFocused)
+        // Status line: problems or completion candidates.
+        let statusRow = rows[1]
+        if let completionHint {
+            buffer.writeLine("matches: " + completionHint, in: statusRow, style: theme.style(.hint))
+        } else if errorCount > 0 {
+            buffer.writeLine("✗ \(errorCount) problem\(errorCount == 1 ? "" : "s") to fix before submitting", in: statusRow,
+                             style: theme.style(.error))
+        } else {
+            buffer.writeLine("✓ ready to submit", in: statusRow, style: theme.style(.success))
+        }
+        // The Submit button and key reminders.
+        let buttonRow = rows[2]
+        let label = "[ Submit ]"
+        let style = submitFocused ? theme.style(.buttonFocused) : theme.style(.button)
+        buffer.writeLine("", in: buttonRow, style: theme.style(.text))
+        buffer.write(label, x: buttonRow.x, y: buttonRow.y, style: style, clip: buttonRow)
+        buffer.write("  Ctrl-S submit · Ctrl-P preview JSON · Ctrl-L last seed · Esc back · F1 keys",
+                     x: buttonRow.x + label.count, y: buttonRow.y, style: theme.style(.hint), clip: buttonRow)
+    }
+
+    /// The exact body that will be sent, base64 shortened.
+    public var previewLines: [String] {
+        RequestEncoder.preview(endpoint, parameters().0).components(separatedBy: "\n")
+    }
+}
+
+extension Form {
+    /// True when the form's focus is on a text control (printable keys belong to it).
+    var focusIsText: Bool {
+        guard let field = focusedField else { return false }
+        switch field.control {
+        case .text, .multiline: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,315 @@
+import FluxAPI
+import Foundation
+import TaskStore
+import TerminalKit
+
+/// The live task list: newest first, filterable, smooth with 10,000 tasks (only visible rows are
+/// drawn; updates replace rows in place), with a detail pane for the selected task.
+public struct TaskListState: Sendable, Equatable {
+    public private(set) var all: [TaskEntry] = []
+    private var position: [String: Int] = [:]
+    /// Indices into `all` that pass the filter; nil when there is no filter (all rows).
+    private var matches: [Int]?
+    public var filter = TextField(placeholder: "filter tasks")
+    public var isFiltering = false
+    public var cursor = ListCursor(count: 0)
+    public var showDetail = true
+
+    public init() {}
+
+    public var count: Int { matches?.count ?? all.count }
+
+    public func task(atRow row: Int) -> TaskEntry? {
+        if let matches { return matches.indices.contains(row) ? all[matches[row]] : nil }
+        return all.indices.contains(row) ? all[row] : nil
+    }
+
+    public var selected: TaskEntry? { cursor.selected.flatMap(task(atRow:)) }
+
+    public func task(id: String) -> TaskEntry? { position[id].map { all[$0] } }
+
+    public var activeCount: Int { all.lazy.filter { $0.phase.isActive }.count }
+
+    // MARK: changes
+
+    public mutating func load(_ tasks: [TaskEntry]) {
+        all = tasks.sorted { $0.createdAt > $1.createdAt }
+        reindex()
+        refilter(keeping: nil)
+    }
+
+    /// Inserts or replaces one task, keeping the selection on the same task.
+    public mutating func upsert(_ task: TaskEntry) {
+        let keep = selected?.id
+        if task.hidden {
+            guard let i = position[task.id] else { return }
+            all.remove(at: i)
+            reindex()
+            refilter(keeping: keep == task.id ? nil : keep)
+            return
+        }
+        if let i = position[task.id] {
+            all[i] = task
+            if matches != nil { refilter(keeping: keep) }
+        } else {
+            let i = all.firstIndex { $0.createdAt <= task.createdAt } ?? all.endIndex
+            all.insert(task, at: i)
+            reindex()
+            refilter(keeping: keep)
+        }
+    }
+
+    public mutating func remove(id: String) {
+        guard let i = position[id] else { return }
+        let keepRow = cursor.selected
+        all.remove(at: i)
+        reindex()
+        refilter(keeping: nil)
+        if let keepRow { cursor.select(min(keepRow, max(0, count - 1))) }
+    }
+
+    public mutating func select(id: String) {
+        guard let i = position[id] else { return }
+        if let matches { if let row = matches.firstIndex(of: i) { cursor.select(row) } } else { cursor.select(i) }
+    }
+
+    private mutating func reindex() {
+        position = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($1.id, $0) })
+    }
+
+    private mutating func refilter(keeping id: String?) {
+        let needle = filter.text.lowercased().trimmingCharacters(in: .whitespaces)
+        if needle.isEmpty {
+            matches = nil
+        } else {
+            matches = all.indices.filter { i in
+                let t = all[i]
+                return (t.prompt ?? "").lowercased().contains(needle) || t.endpoint.contains(needle)
+                    || (t.statusText ?? t.phase.rawValue).lowercased().contains(needle)
+                    || t.id.hasPrefix(needle) || (t.remoteID ?? "").lowercased().hasPrefix(needle)
+            }
+        }
+        let row: Int? = id.flatMap { id in
+            guard let i = position[id] else { return nil }
+            return matches.map { $0.firstIndex(of: i) } ?? i
+        }
+        cursor.setCount(count, selecting: row ?? cursor.selected ?? 0)
+    }
+
+    // MARK: keys
+
+    public enum Outcome: Equatable, Sendable {
+        case handled
+        case ignored
+        case rerun(TaskEntry, newSeed: Bool)
+        case edit(TaskEntry)
+        case copy(TaskEntry)
+        case openFolder(TaskEntry)
+        case retryDownload(TaskEntry)
+        case remove(TaskEntry)
+    }
+
+    public mutating func handle(_ key: KeyEvent) -> Outcome {
+        if isFiltering {
+            switch key {
+            case .escape:
+                isFiltering = false
+                filter.text = ""
+                refilter(keeping: selected?.id)
+                return .handled
+            case .enter:
+                isFiltering = false
+                return .handled
+            case .up, .down, .pageUp, .pageDown:
+                _ = cursor.handleNavigation(key, vimKeys: false)
+                return .handled
+            default:
+                let outcome = filter.handle(key)
+                if outcome == .changed { refilter(keeping: selected?.id) }
+                return outcome == .ignored ? .ignored : .handled
+            }
+        }
+        if cursor.handleNavigation(key) { return .handled }
+        switch key {
+        case .char("/"):
+            isFiltering = true
+            return .handled
+        case .escape:
+            if !filter.text.isEmpty {
+                filter.text = ""
+                refilter(keeping: selected?.id)
+                return .handled
+            }
+            return .ignored
+        case .enter:
+            showDetail.toggle()
+            return .handled
+        default:
+            break
+        }
+        guard let task = selected else { return .ignored }
+        switch key {
+        case .char("r"): return .rerun(task, newSeed: false)
+        case .char("R"): return .rerun(task, newSeed: true)
+        case .char("e"): return .edit(task)
+        case .char("y"): return .copy(task)
+        case .char("f"): return .openFolder(task)
+        case .char("d"): return .retryDownload(task)
+        case .char("x"), .delete: return .remove(task)
+        default: return .ignored
+        }
+    }
+
+    // MARK: view
+
+    public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, now: Date) {
+        guard !area.isEmpty else { return }
+        let detailHeight = showDetail && selected != nil ? max(8, min(16, area.height * 2 / 5)) : 0
+        let parts = area.splitRows(detailHeight > 0 ? [.fill(), .fixed(detailHeight)] : [.fill()])
+        renderTable(into: &buffer, in: parts[0], theme: theme, now: now)
+        if parts.count > 1, let task = selected {
+            TaskDetailView(task: task, now: now).render(into: &buffer, in: parts[1], theme: theme)
+        }
+    }
+
+    struct Columns {
+        let widths: [Int]
+        let showOutput: Bool
+    }
+
+    static func columns(width: Int) -> Columns {
+        let showOutput = width >= 110
+        let fixed = [15, 16, 11, 8]
+        let output = showOutput ? max(20, width / 5) : 0
+        let prompt = max(6, width - fixed.reduce(0, +) - output - (showOutput ? 5 : 4))
+        return Columns(widths: fixed[0..<2] + [prompt] + fixed[2...] + (showOutput ? [output] : []), showOutput: showOutput)
+    }
+
+    private func renderTable(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, now: Date) {
+        let active = activeCount
+        let title = "Tasks (\(all.count)\(count != all.count ? ", \(count) shown" : "")\(active > 0 ? ", \(active) active" : ""))"
+        buffer.drawBox(area, style: theme.style(.borderFocused), title: title, titleStyle: theme.style(.title))
+        var inner = area.inset(1)
+        guard inner.height > 0 else { return }
+        if isFiltering || !filter.text.isEmpty {
+            buffer.write("/", x: inner.x, y: inner.y, style: theme.style(.key))
+            filter.render(into: &buffer, in: inner.row(0).droppingLeft(2), theme: theme, focused: isFiltering)
+            inner = inner.droppingTop(1)
+        }
+        let columns = Self.columns(width: inner.width)
+        let headers = ["STATUS", "ENDPOINT", "PROMPT", "SEED", "ELAPSED"] + (columns.showOutput ? ["OUTPUT"] : [])
+        writeRow(headers, widths: columns.widths, y: inner.y, x: inner.x, width: inner.width, style: theme.style(.header), into: &buffer)
+        let body = inner.droppingTop(1)
+        if count == 0 {
+            let message = all.isEmpty ? "No tasks yet. Press 1, pick an endpoint, fill the form and press Ctrl-S."
+                                      : "No task matches '\(filter.text)'."
+            buffer.writeLine(message, in: body.row(0), style: theme.style(.muted))
+            return
+        }
+        let range = cursor.visibleRange(height: body.height)
+        for (line, row) in range.enumerated() {
+            guard let task = task(atRow: row) else { continue }
+            let isSelected = row == cursor.selected
+            let y = body.y + line
+            let base = isSelected ? theme.style(.selection) : theme.style(.text)
+            buffer.fill(Rect(x: body.x, y: y, width: body.width, height: 1), style: base)
+            let status = TaskFormat.statusCell(task, width: columns.widths[0])
+            var cells = [status.text, task.endpoint, TaskFormat.oneLine(task.prompt ?? ""),
+                         task.seed.map(String.init) ?? "—", TaskFormat.elapsed(task, now: now)]
+            if columns.showOutput { cells.append(task.outputs.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "—") }
+            writeRow(cells, widths: columns.widths, y: y, x: body.x, width: body.width, style: base, into: &buffer,
+                     firstStyle: isSelected ? base : theme.style(status.role))
+        }
+    }
+
+    private func writeRow(_ cells: [String], widths: [Int], y: Int, x: Int, width: Int, style: Style,
+                          into buffer: inout ScreenBuffer, firstStyle: Style? = nil) {
+        var cx = x
+        let clip = Rect(x: x, y: y, width: width, height: 1)
+        for (i, cell) in cells.enumerated() where i < widths.count {
+            let w = widths[i]
+            buffer.write(DisplayWidth.fit(cell, to: w), x: cx, y: y, style: i == 0 ? (firstStyle ?? style) : style, clip: clip)
+            cx += w + 1
+        }
+    }
+}
+
+/// Formatting shared by the list, the detail pane and tests.
+public enum TaskFormat {
+    public static func elapsed(_ task: TaskEntry, now: Date) -> String {
+        let start = task.submittedAt ?? task.createdAt
+        let end = task.phase.isActive ? now : (task.finishedAt ?? task.updatedAt)
+        return duration(max(0, end.timeIntervalSince(start)))
+    }
+
+    public static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded(.down))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
+        return "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m"
+    }
+
+    public static func oneLine(_ text: String) -> String {
+        text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
+    }
+
+    /// The status column: a symbol and the status, with a progress bar while running.
+    public static func statusCell(_ task: TaskEntry, width: Int) -> (text: String, role: ThemeRole) {
+        switch task.phase {
+        case .queued: return ("… Queued", .muted)
+        case .submitting: return ("↑ Submitting", .info)
+        case .running:
+            let status = task.statusText ?? "Pending"
+            if let p = task.progress {
+                let percent = "\(Int((p * 100).rounded()))%"
+                let barWidth = max(3, width - percent.count - 1)
+                return (ProgressBar.bar(fraction: p, width: barWidth) + " " + percent, .progress)
+            }
+            return ("● " + status, .info)
+        case .downloading: return ("↓ Downloading", .info)
+        case .done: return ("✓ Ready", .success)
+        case .moderated: return ("⚠ " + (task.statusText ?? "Moderated"), .warning)
+        case .failed: return ("✗ " + (task.statusText.map { $0 == "Ready" ? "Download" : $0 } ?? "Failed"), .error)
+        case .uncertain: return ("? Uncertain", .warning)
+        case .cancelled: return ("– Cancelled", .muted)
+        }
+    }
+}
+
+/// Every fact about one task: parameters, timings, errors, outputs.
+struct TaskDetailView {
+    let task: TaskEntry
+    let now: Date
+
+    func lines() -> [(String, ThemeRole)] {
+        var out: [(String, ThemeRole)] = []
+        let status = task.statusText ?? task.phase.rawValue
+        var head = "\(task.endpoint) · \(status)"
+        if let p = task.progress, task.phase.isActive { head += " \(Int((p * 100).rounded()))%" }
+        head += " · \(TaskFormat.elapsed(task, now: now))"
+        if let seed = task.seed { head += " · seed \(seed)" }
+        if let cost = task.cost { head += " · \(FieldSpec.formatted(cost)) credits" }
+        out.append((head, .text))
+        if let error = task.error { out.append(("✗ " + error, task.phase == .moderated || task.phase == .uncertain ? .warning : .error)) }
+        for path in task.outputs { out.append(("→ " + path, .success)) }
+        out.append(("id \(task.remoteID ?? "(not submitted)")", .muted))
+        let iso = ISO8601DateFormatter()
+        var times = "created \(iso.string(from: task.createdAt))"
+        if let s = task.submittedAt { times += " · submitted \(iso.string(from: s))" }
+        if let f = task.finishedAt { times += " · finished \(iso.string(from: f))" }
+        out.append((times, .muted))
+        for name in task.parameters.values.keys.sorted() {
+            guard let value = task.parameters[name] else { continue }
+            out.append(("  \(name) = \(TaskFormat.oneLine(value.displayText))", .text))
+        }
+        return out
+    }
+
+    func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme) {
+        buffer.drawBox(area, style: theme.style(.border), title: "Details", titleStyle: theme.style(.title))
+        let inner = area.inset(horizontal: 1, vertical: 1)
+        for (i, line) in lines().prefix(inner.height).enumerated() {
+            buffer.writeLine(line.0, in: inner.row(i), style: theme.style(line.1))
+        }
+    }
+}

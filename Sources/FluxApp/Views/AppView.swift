@@ -1,0 +1,93 @@
+import FluxAPI
+import Foundation
+import TerminalKit
+
+/// Draws the whole app into a screen buffer. Pure: the same state always gives the same buffer.
+public enum AppView {
+    public static func render(_ state: AppState, theme: Theme) -> ScreenBuffer {
+        var buffer = ScreenBuffer(size: state.size, style: theme.style(.background))
+        if state.minimumSize.isTooSmall(state.size) {
+            state.minimumSize.render(into: &buffer, theme: theme)
+            return buffer
+        }
+        let area = Rect(size: state.size)
+        let rows = area.splitRows([.fixed(1), .fill(), .fixed(1), .fixed(1)])
+        renderHeader(state, into: &buffer, in: rows[0], theme: theme)
+        switch state.screen {
+        case .picker: state.picker.render(into: &buffer, in: rows[1], theme: theme)
+        case .form:
+            if let form = state.form { form.render(into: &buffer, in: rows[1], theme: theme) }
+        case .tasks: state.tasks.render(into: &buffer, in: rows[1], theme: theme, now: state.now)
+        }
+        if let toast = state.toasts.current(at: state.instant) {
+            toast.render(into: &buffer, in: rows[2], theme: theme)
+        }
+        statusBar(state).render(into: &buffer, in: rows[3], theme: theme)
+        if let overlay = state.overlay { renderOverlay(overlay, into: &buffer, in: rows[1], theme: theme) }
+        return buffer
+    }
+
+    static func renderHeader(_ state: AppState, into buffer: inout ScreenBuffer, in row: Rect, theme: Theme) {
+        buffer.fill(row, style: theme.style(.statusBar))
+        var x = row.x
+        x += buffer.write(" flux-tui ", x: x, y: row.y, style: theme.style(.statusAccent), clip: row)
+        let tabs: [(String, Bool)] = [
+            (" 1 Endpoints ", state.screen == .picker || state.screen == .form),
+            (" 2 Tasks\(state.tasks.activeCount > 0 ? " (\(state.tasks.activeCount))" : "") ", state.screen == .tasks),
+        ]
+        for (label, active) in tabs {
+            x += 1
+            x += buffer.write(label, x: x, y: row.y, style: active ? theme.style(.selection) : theme.style(.statusText), clip: row)
+        }
+        if state.screen == .form, let form = state.form {
+            x += buffer.write("  › \(form.endpoint.id)", x: x, y: row.y, style: theme.style(.statusText), clip: row)
+        }
+    }
+
+    static func statusBar(_ state: AppState) -> StatusBar {
+        var left: [StatusBar.Segment] = []
+        if state.server.isSimulator {
+            left.append(StatusBar.Segment(" SIMULATOR ", role: .warning))
+        }
+        left.append(StatusBar.Segment(state.server.label, role: .statusText))
+        let active = state.tasks.activeCount
+        let center = [StatusBar.Segment("\(active) active / \(state.tasks.all.count) tasks", role: .statusText)]
+        var right: [StatusBar.Segment] = []
+        if let error = state.lastError {
+            right.append(StatusBar.Segment("✗ " + TaskFormat.oneLine(error), role: .error))
+        }
+        if let credits = state.server.credits {
+            right.append(StatusBar.Segment("\(FieldSpec.formatted((credits * 100).rounded() / 100)) credits", role: .statusText))
+        }
+        right.append(StatusBar.Segment("? help", role: .statusAccent))
+        return StatusBar(left: left, center: center, right: right)
+    }
+
+    static func renderOverlay(_ overlay: Overlay, into buffer: inout ScreenBuffer, in area: Rect, theme: Theme) {
+        buffer.restyle(area) { $0.adding(.dim) }
+        switch overlay {
+        case .help(let help):
+            let frame = area.centered(width: min(area.width - 4, 76), height: min(area.height - 2, help.bindings.count + 6))
+            help.render(into: &buffer, in: frame, theme: theme)
+        case .preview(let title, let lines, let offset):
+            let frame = area.centered(width: min(area.width - 4, 100), height: max(5, min(area.height - 2, lines.count + 3)))
+            buffer.fill(frame, style: theme.style(.dialog))
+            buffer.drawBox(frame, style: theme.style(.borderFocused), title: title, titleStyle: theme.style(.title))
+            let inner = frame.inset(horizontal: 2, vertical: 1)
+            for (i, line) in lines.dropFirst(offset).prefix(max(0, inner.height - 1)).enumerated() {
+                buffer.writeLine(line, in: inner.row(i), style: theme.style(.dialog))
+            }
+            buffer.writeLine("↑/↓ scroll · any other key closes · base64 shortened, secrets hidden",
+                             in: inner.row(inner.height - 1), style: theme.style(.hint))
+        case .confirmQuit(let dialog):
+            dialog.render(into: &buffer, in: area, theme: theme)
+        case .copyMenu(_, let picker), .palette(let picker):
+            let frame = area.centered(width: min(area.width - 4, 60), height: min(area.height - 2, picker.items.count + 4))
+            buffer.fill(frame, style: theme.style(.dialog))
+            buffer.drawBox(frame, style: theme.style(.borderFocused), title: picker.title, titleStyle: theme.style(.title))
+            var inner = picker
+            inner.title = nil
+            inner.render(into: &buffer, in: frame.inset(horizontal: 1, vertical: 1), theme: theme, focused: true)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import FluxAPI
+import Foundation
+
+/// Where a task is in its life, from the app's point of view (the server's status text is kept
+/// beside it verbatim).
+public enum TaskPhase: String, Codable, Sendable, CaseIterable {
+    /// Waiting for a free slot under the server's active-task limit.
+    case queued
+    case submitting
+    /// Submitted; being polled.
+    case running
+    case downloading
+    /// Ready and downloaded.
+    case done
+    case moderated
+    case failed
+    /// The submit may or may not have reached the server; never resent automatically.
+    case uncertain
+    case cancelled
+
+    /// Phases that need work from the app (polling, submitting, downloading) after a restart.
+    public var isActive: Bool { [.queued, .submitting, .running, .downloading].contains(self) }
+    public var isFinal: Bool { !isActive }
+}
+
+/// One task as the app shows and stores it. Parameters are stored as the user gave them (file
+/// fields as paths); secrets and inline base64 never reach the database.
+public struct TaskEntry: Codable, Sendable, Equatable, Identifiable {
+    public var id: String
+    public var remoteID: String?
+    public var endpoint: String
+    public var parameters: TaskParameters
+    public var phase: TaskPhase
+    public var statusText: String?
+    public var progress: Double?
+    public var seed: Int?
+    public var pollingURL: String?
+    public var sampleURL: String?
+    public var cost: Double?
+    public var createdAt: Date
+    public var submittedAt: Date?
+    public var finishedAt: Date?
+    public var updatedAt: Date
+    public var error: String?
+    public var outputs: [String]
+    public var hidden: Bool
+
+    public init(id: String = UUID().uuidString.lowercased(), remoteID: String? = nil, endpoint: String,
+                parameters: TaskParameters, phase: TaskPhase = .queued, statusText: String? = nil, progress: Double? = nil,
+                seed: Int? = nil, pollingURL: String? = nil, sampleURL: String? = nil, cost: Double? = nil,
+                createdAt: Date = Date(), submittedAt: Date? = nil, finishedAt: Date? = nil, updatedAt: Date? = nil,
+                error: String? = nil, outputs: [String] = [], hidden: Bool = false) {
+        self.id = id
+        self.remoteID = remoteID
+        self.endpoint = endpoint
+        self.parameters = parameters
+        self.phase = phase
+        self.statusText = statusText
+        self.progress = progress
+        self.seed = seed
+        self.pollingURL = pollingURL
+        self.sampleURL = sampleURL
+        self.cost = cost
+        self.createdAt = createdAt
+        self.submittedAt = submittedAt
+        self.finishedAt = finishedAt
+        self.updatedAt = updatedAt ?? createdAt
+        self.error = error
+        self.outputs = outputs
+        self.hidden = hidden
+    }
+
+    /// The prompt, for lists and filters.
+    public var prompt: String? {
+        if case .text(let p) = parameters["prompt"] { return p }
+        if case .text(let c) = parameters["finetune_comment"] { return c }
+        return nil
+    }
+
+    /// Parameters safe to write to disk: no secret fields, no inline base64 payloads.
+    public static func storable(_ parameters: TaskParameters, endpoint: String) -> TaskParameters {
+        let spec = EndpointRegistry.endpoint(named: endpoint)
+        var out = TaskParameters()
+        for (name, value) in parameters.values {
+            if spec?.field(name)?.kind == .secret { continue }
+            if case .base64 = value { continue }
+            out[name] = value
+        }
+        return out
+    }
+}
+
+/// A fine-tune the account owns, with what the app learned about it.
+public struct FinetuneEntry: Codable, Sendable, Equatable, Identifiable {
+    public var id: String
+    public var comment: String?
+    public var triggerWord: String?
+    public var mode: String?
+    public var finetuneType: String?
+    public var statusText: String?
+    public var progress: Double?
+    public var createdAt: Date
+    public var updatedAt: Date
+    /// `finetune_details` as the server sent it.
+    public var details: JSONValue?
+    public var hidden: Bool
+
+    public init(id: String, comment: String? = nil, triggerWord: String? = nil, mode: String? = nil, finetuneType: String? = nil,
+                statusText: String? = nil, progress: Double? = nil, createdAt: Date = Date(), updatedAt: Date? = nil,
+                details: JSONValue? = nil, hidden: Bool = false) {
+        self.id = id
+        self.comment = comment
+        self.triggerWord = triggerWord
+        self.mode = mode
+        self.finetuneType = finetuneType
+        self.statusText = statusText
+        self.progress = progress
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt ?? createdAt
+        self.details = details
+        self.hidden = hidden
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import FluxAPI
+import Foundation
+
+struct ResultCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "result", abstract: "Show a task's result; with --wait, poll to the end and download it.")
+
+    @Argument(help: "The task id.") var id: String
+    @Flag(help: "Poll until the task is final and download the image.") var wait = false
+    @Flag(help: "Print one JSON object instead of text.") var json = false
+    @Option(help: ArgumentHelp("Endpoint the task was submitted to (used in file names).", valueName: "endpoint"))
+    var endpoint: String?
+    @Option(name: .customLong("polling-url"), help: ArgumentHelp("The polling URL the submit returned, if any.", valueName: "url"))
+    var pollingURL: String?
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let trimmed = id.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= 200 else { throw ValidationError("the task id must be 1 to 200 characters") }
+        let endpoint = try self.endpoint.map(EndpointLookup.find)
+        let json = self.json
+        let wait = self.wait
+        let output = self.output
+        let pollingURL = self.pollingURL
+        let result = try await Backend.with(global) { backend -> FlowResult in
+            let flow = TaskFlow(backend: backend, output: output, json: json)
+            let record = TaskRecord(id: trimmed, endpoint: endpoint ?? ResultCommand.unknownEndpoint,
+                                    parameters: TaskParameters(), submittedAt: Date())
+            var outcome = TaskOutcome(id: trimmed, endpoint: endpoint?.id ?? "unknown")
+            if wait { return await flow.waitAndSave(record: record, pollingURL: pollingURL, outcome: outcome) }
+            do {
+                let result = try await backend.client.result(id: trimmed, pollingURL: pollingURL)
+                outcome.status = result.status
+                outcome.seed = result.seed
+                if result.status.isFailure { outcome.error = result.failureReason }
+                if !json {
+                    var line = "\(trimmed): \(result.status.text)"
+                    if let p = result.progress, !result.status.isFinal { line += " \(Int((p * 100).rounded()))%" }
+                    if let seed = result.seed { line += ", seed \(seed)" }
+                    if let reason = outcome.error { line += ": \(reason)" }
+                    Console.out(line)
+                    if let sample = result.sampleURL { Console.out("sample: \(sample) (expires soon; use --wait to download)") }
+                }
+                return FlowResult(outcome: outcome, exitCode: result.status.isFailure ? ExitCodes.taskFailed : nil)
+            } catch {
+                outcome.error = "\(error)"
+                if !json { Console.error("flux-tui: \(error)") }
+                return FlowResult(outcome: outcome, exitCode: TaskFlow.exitCode(for: error))
+            }
+        }
+        if json { Console.out(result.outcome.json.serialized()) }
+        if let code = result.exitCode { throw code }
+    }
+
+    /// For naming files of a task whose endpoint is not known.
+    static let unknownEndpoint = Endpoint(
+        id: "task", path: "/v1/get_result", operation: "get_result", title: "Task", summary: "", family: .generate,
+        fields: [], rules: [], retiredOnPublicAPI: false, typicalSeconds: 5)
+}

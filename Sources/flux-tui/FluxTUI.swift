@@ -1,0 +1,30 @@
+import ArgumentParser
+import FluxAPI
+import Foundation
+
+@main
+struct FluxTUI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flux-tui",
+        abstract: "A terminal client for the FLUX image-generation API.",
+        discussion: """
+            With no subcommand, opens the interactive interface. With no API key (BFL_API_KEY or \
+            TESTDK_API_KEY_HEADER) every command talks to a built-in simulator of the API on 127.0.0.1.
+            Exit codes: 0 success (task Ready), 1 error, 2 invalid input, 3 task moderated or failed.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            EndpointsCommand.self, DescribeCommand.self, SubmitCommand.self, ResultCommand.self,
+            FinetunesCommand.self, SimulatorCommand.self,
+        ]
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: ArgumentHelp("Colour theme: default-dark, light, high-contrast, monochrome, or one of yours.", valueName: "name"))
+    var theme: String?
+
+    func run() async throws {
+        try await InteractiveApp.run(global: global, output: output, themeID: theme)
+    }
+}

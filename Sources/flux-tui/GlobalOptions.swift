@@ -1,0 +1,47 @@
+import ArgumentParser
+import FluxAPI
+import Foundation
+
+/// Options every command that talks to a server accepts.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("API server URL (default: FLUX_SERVER_URL, else https://api.bfl.ai; the built-in simulator when no key is set).", valueName: "url"))
+    var server: String?
+
+    @Flag(name: .long, help: "Allow sending the API key over plain http to a non-local host.")
+    var allowInsecure = false
+
+    @Option(name: .long, help: ArgumentHelp("Give up retrying a call after this many seconds.", valueName: "seconds"))
+    var retryFor: Double = 300
+}
+
+/// Output folder option for commands that download.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Folder for downloaded images (default: $XDG_DATA_HOME/flux-tui/outputs).", valueName: "dir"))
+    var output: String?
+
+    @Option(name: .long, help: ArgumentHelp("File name pattern: {endpoint} {id} {short_id} {seed} {date}.", valueName: "pattern"))
+    var name: String = OutputNaming().pattern
+
+    var directory: URL {
+        if let output { return URL(fileURLWithPath: ValueParser.expandPath(output)) }
+        return AppPaths().defaultOutputDirectory
+    }
+}
+
+enum Console {
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+}
+
+enum ExitCodes {
+    static let failure = ExitCode(1)
+    static let invalidInput = ExitCode(2)
+    static let taskFailed = ExitCode(3)
+}

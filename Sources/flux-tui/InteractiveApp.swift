@@ -1,0 +1,49 @@
+import CursesBackend
+import FluxAPI
+import FluxApp
+import Foundation
+import TaskStore
+import TerminalKit
+
+/// Starts the interactive UI: connects (simulator when no key), opens the task database, and runs
+/// the app on the terminal until the user quits. The terminal is restored on every exit path.
+enum InteractiveApp {
+    static func run(global: GlobalOptions, output: OutputOptions, themeID: String?) async throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            Console.error("flux-tui: the interactive interface needs a terminal; use a subcommand for scripts (see `flux-tui --help`).")
+            throw ExitCodes.failure
+        }
+        let paths = AppPaths()
+        let store: TaskStore
+        do { store = try TaskStore(path: paths.databaseFile.path) } catch {
+            Console.error("flux-tui: cannot open the task database at \(paths.databaseFile.path): \(error)")
+            throw ExitCodes.failure
+        }
+        let backend = try await Backend.connect(global)
+        let serverLabel = backend.isSimulator ? backend.client.configuration.serverURL.absoluteString
+                                              : backend.client.configuration.serverURL.host ?? "server"
+        let engine = TaskEngine(client: backend.client, store: store,
+                                settings: TaskEngine.Settings(outputDirectory: output.directory, naming: OutputNaming(pattern: output.name)))
+        var notice: String?
+        do {
+            try await CursesTerminal.run { terminal in
+                let loader = ThemeLoader.standard()
+                let loaded = loader.load(themeID ?? ThemeLoader.defaultThemeID, colorMode: terminal.colorMode)
+                if let problem = loaded.problems.first { notice = "theme: \(problem.description)" }
+                else if backend.isSimulator { notice = "No API key set: using the built-in simulator. Set BFL_API_KEY to use the real API." }
+                let runner = AppRunner(backend: terminal, engine: engine, store: store, client: backend.client,
+                                       theme: loaded.theme,
+                                       server: ServerInfo(label: serverLabel, isSimulator: backend.isSimulator),
+                                       startupNotice: notice)
+                await runner.run()
+            }
+        } catch let error as CursesError {
+            await engine.shutdown()
+            await backend.shutdown()
+            Console.error("flux-tui: \(error)")
+            throw ExitCodes.failure
+        }
+        await engine.shutdown()
+        await backend.shutdown()
+    }
+}
