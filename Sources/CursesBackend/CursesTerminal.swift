@@ -20,7 +20,7 @@
 
 import CNcursesw
 import Foundation
-import Synchronization
+
 import TerminalKit
 
 #if canImport(Glibc)
@@ -69,7 +69,7 @@ public final class CursesTerminal: TerminalBackend {
     }
 
     /// Everything behind the mutex: ncurses itself plus what we know about the screen.
-    private struct State: ~Copyable {
+    private struct State {
         var active = true
         var size: Size
         var lastFrame: ScreenBuffer? = nil
@@ -93,9 +93,9 @@ public final class CursesTerminal: TerminalBackend {
     private static let terminatingSignals: [Int32] = [cnc_sigint(), cnc_sigterm(), cnc_sighup(), cnc_sigquit()]
 
     /// The terminal to restore from the atexit hook (one curses session per process).
-    private static let live = Mutex<CursesTerminal?>(nil)
+    private static let live = Locked<CursesTerminal?>(nil)
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
     public let colorMode: ColorMode
     public let events: AsyncStream<KeyEvent>
     private let continuation: AsyncStream<KeyEvent>.Continuation
@@ -167,7 +167,7 @@ public final class CursesTerminal: TerminalBackend {
         self.signalWriteFD = writeFD
         self.bracketedPaste = options.bracketedPaste
         let size = Size(width: Int(cnc_cols()), height: Int(cnc_lines()))
-        self.state = Mutex(State(size: size, lastReportedSize: size))
+        self.state = Locked(State(size: size, lastReportedSize: size))
         (events, continuation) = AsyncStream<KeyEvent>.makeStream(bufferingPolicy: .unbounded)
 
         cnc_erase()
@@ -499,7 +499,7 @@ public final class CursesTerminal: TerminalBackend {
         continuation.finish()
     }
 
-    private static let atExitInstalled = Mutex(false)
+    private static let atExitInstalled = Locked(false)
 
     private static func installAtExitHook() {
         let first = atExitInstalled.withLock { done -> Bool in

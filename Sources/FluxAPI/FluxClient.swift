@@ -45,7 +45,9 @@ public final class FluxClient: Sendable {
         let url = try apiURL(endpoint.path)
         let response = try await transport.send(.POST, url, key: configuration.apiKey, body: body, safety: .createsTask,
                                                 policy: retry ?? configuration.retryPolicy, onRetry: onRetry)
-        if response.status == 404 || response.status == 410 {
+        // A retired path answers 410, or 404 with FastAPI's plain "Not Found"; a 404 with its own
+        // message (an unknown fine-tune, say) is an ordinary error.
+        if response.status == 410 || response.status == 404 && Self.isPlainNotFound(response.body) {
             throw FluxError.endpointRetired(endpoint: endpoint.id, status: response.status)
         }
         return try SubmitResponse.decode(try json(response))
@@ -106,6 +108,12 @@ public final class FluxClient: Sendable {
     }
 
     // MARK: helpers
+
+    static func isPlainNotFound(_ body: Data) -> Bool {
+        guard let json = try? JSONValue.parse(body) else { return true }
+        guard let detail = json["detail"] else { return json.objectValue?.isEmpty ?? true }
+        return detail.stringValue?.lowercased() == "not found"
+    }
 
     func getJSON(_ path: String, query: [String: String] = [:]) async throws -> JSONValue {
         let url = try apiURL(path, query: query)

@@ -163,14 +163,20 @@ public enum AppUpdate {
 
     static func requestQuit(_ state: inout AppState) -> [AppEffect] {
         let busy = state.tasks.all.filter { $0.phase == .queued || $0.phase == .submitting || $0.phase == .downloading }.count
-        if busy == 0 {
+        let running = state.tasks.all.filter { $0.phase == .running }.count
+        let message: String
+        if busy > 0 {
+            message = "\(busy) task\(busy == 1 ? " is" : "s are") still being submitted or downloaded. "
+                + "They resume when you start flux-tui again; a submit cut off now is marked uncertain."
+        } else if state.server.isSimulator && running > 0 {
+            // The built-in simulator lives in this process: its tasks end with it.
+            message = "\(running) task\(running == 1 ? " runs" : "s run") on the built-in simulator, which stops "
+                + "when flux-tui quits; \(running == 1 ? "it" : "they") will not finish."
+        } else {
             state.quitting = true
             return [.quit]
         }
-        state.overlay = .confirmQuit(ModalDialog(
-            title: "Quit?", message: "\(busy) task\(busy == 1 ? " is" : "s are") still being submitted or downloaded. "
-                + "Running tasks resume when you start flux-tui again; a submit cut off now is marked uncertain.",
-            buttons: ["Keep running", "Quit"], kind: .warning))
+        state.overlay = .confirmQuit(ModalDialog(title: "Quit?", message: message, buttons: ["Keep running", "Quit"], kind: .warning))
         return []
     }
 

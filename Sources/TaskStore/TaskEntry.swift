@@ -101,9 +101,20 @@ public struct FinetuneEntry: Codable, Sendable, Equatable, Identifiable {
     public var progress: Double?
     public var createdAt: Date
     public var updatedAt: Date
-    /// `finetune_details` as the server sent it.
-    public var details: JSONValue?
+    /// `finetune_details` as the server sent it, kept as JSON text: a JSON column decoded through
+    /// `Codable` cannot tell a number from a boolean.
+    private var detailsJSON: String?
     public var hidden: Bool
+
+    public var details: JSONValue? {
+        get { detailsJSON.flatMap { try? JSONValue.parse($0) } }
+        set { detailsJSON = newValue?.serialized() }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, comment, triggerWord, mode, finetuneType, statusText, progress, createdAt, updatedAt, hidden
+        case detailsJSON = "details"
+    }
 
     public init(id: String, comment: String? = nil, triggerWord: String? = nil, mode: String? = nil, finetuneType: String? = nil,
                 statusText: String? = nil, progress: Double? = nil, createdAt: Date = Date(), updatedAt: Date? = nil,
@@ -117,7 +128,7 @@ public struct FinetuneEntry: Codable, Sendable, Equatable, Identifiable {
         self.progress = progress
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
-        self.details = details
+        self.detailsJSON = details?.serialized()
         self.hidden = hidden
     }
 }

@@ -60,7 +60,7 @@ public final class TaskStore: Sendable {
                 t.column("progress", .double)
                 t.column("createdAt", .datetime).notNull()
                 t.column("updatedAt", .datetime).notNull()
-                t.column("details", .jsonText)
+                t.column("details", .text)
                 t.column("hidden", .boolean).notNull().defaults(to: false)
             }
         }

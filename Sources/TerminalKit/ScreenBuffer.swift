@@ -310,3 +310,8 @@ public struct ScreenBuffer: Hashable, Sendable {
         return ScreenDiff(isFullRepaint: false, runs: runs)
     }
 }
+
+extension ScreenBuffer: CustomStringConvertible {
+    /// The size and the text, so test failures show the screen rather than every cell.
+    public var description: String { "ScreenBuffer \(size)\n" + text }
+}

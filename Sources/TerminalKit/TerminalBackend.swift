@@ -4,8 +4,6 @@
 // against `TerminalBackend`; CursesBackend implements it for real terminals and `HeadlessBackend`
 // below for tests, which can inject keys and inspect every frame that was presented.
 
-import Synchronization
-
 /// A terminal the app can draw on and read events from.
 public protocol TerminalBackend: AnyObject, Sendable {
     /// The current size in columns and rows.
@@ -30,13 +28,13 @@ public final class HeadlessBackend: TerminalBackend {
         var isShutDown = false
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
     public let colorMode: ColorMode
     public let events: AsyncStream<KeyEvent>
     private let continuation: AsyncStream<KeyEvent>.Continuation
 
     public init(size: Size = Size(width: 80, height: 24), colorMode: ColorMode = .c256) {
-        self.state = Mutex(State(size: size))
+        self.state = Locked(State(size: size))
         self.colorMode = colorMode
         (events, continuation) = AsyncStream<KeyEvent>.makeStream(bufferingPolicy: .unbounded)
     }

@@ -133,7 +133,7 @@ public enum ThemeParser {
         return Theme(id: id, name: name, overrides: overrides, colorMode: colorMode)
     }
 
-    /// Parses one colour value: "#rrggbb", "#rgb", 0-255, a basic name, "default" or a palette name.
+    /// Parses one colour value: "#rrggbb", "#rgb", 0-255, a palette name, a basic name or "default".
     public static func parseColor(_ text: String, palette: [String: TerminalColor] = [:]) -> TerminalColor? {
         let s = text.trimmingCharacters(in: .whitespaces).lowercased()
         if s == "default" || s == "none" { return .default }
@@ -149,8 +149,9 @@ public enum ThemeParser {
             return nil
         }
         if let n = Int(s) { return (0...255).contains(n) ? .indexed(UInt8(n)) : nil }
+        // The theme's own palette wins over the basic names ("blue" may be redefined).
+        if let p = palette[text.trimmingCharacters(in: .whitespaces)] ?? palette[s] { return p }
         if let i = basicNames[s] { return .indexed(i) }
-        if let p = palette[text] ?? palette[s] { return p }
         return nil
     }
 

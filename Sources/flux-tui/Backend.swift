@@ -38,7 +38,11 @@ final class Backend: Sendable {
             let client = try FluxClient(ClientConfiguration(serverURL: ServerPolicy.publicAPI, apiKey: key, retryPolicy: policy))
             return Backend(client: client, simulator: nil, isSimulator: false)
         }
-        let simulator = try await SimulatorServer.start(SimulatorConfiguration.fromEnvironment())
+        let configuration: SimulatorConfiguration
+        do { configuration = try SimulatorConfiguration.parseEnvironment(environment) } catch {
+            throw FluxError.configuration("simulator settings: \(error)")
+        }
+        let simulator = try await SimulatorServer.start(configuration)
         // On stderr, so --json output on stdout stays one object.
         Console.error("flux-tui: no API key set (BFL_API_KEY); using the built-in simulator at \(simulator.baseURL.absoluteString)")
         let client = try FluxClient(ClientConfiguration(serverURL: simulator.baseURL, apiKey: APIKey("simulator"), retryPolicy: policy))

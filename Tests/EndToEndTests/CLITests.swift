@@ -8,33 +8,33 @@ import FluxAPI
 @Suite(.serialized) struct CLITests {
     let home = Fixtures.temporaryDirectory("flux-cli")
 
-    func run(_ args: [String], env extra: [String: String] = [:], timeout: Double = 90) throws -> ProcessRunner.Output {
+    func run(_ args: [String], env extra: [String: String] = [:], timeout: Double = 90) async throws -> ProcessRunner.Output {
         let env = ProcessRunner.environment(home: home, extra: ["FLUX_SIM_TASK_SECONDS": "0.3"].merging(extra) { $1 })
-        let output = try ProcessRunner.run("flux-tui", args, environment: env, timeout: timeout)
+        let output = try await ProcessRunner.run("flux-tui", args, environment: env, timeout: timeout)
         #expect(!output.timedOut, "flux-tui \(args) timed out")
         return output
     }
 
-    @Test func endpointsListsAllThirteen() throws {
-        let out = try run(["endpoints", "--json"])
+    @Test func endpointsListsAllThirteen() async throws {
+        let out = try await run(["endpoints", "--json"])
         #expect(out.status == 0)
         let list = try #require(try JSONValue.parse(out.stdout).arrayValue)
         #expect(list.compactMap { $0["name"]?.stringValue } == EndpointRegistry.all.map(\.id))
-        let text = try run(["endpoints"])
+        let text = try await run(["endpoints"])
         #expect(text.stdout.contains("flux-pro-1.0-fill-finetuned"))
         #expect(text.stdout.contains("Fine-tuned models"))
     }
 
-    @Test func describeShowsFieldsWithRanges() throws {
-        let out = try run(["describe", "flux-dev", "--json"])
+    @Test func describeShowsFieldsWithRanges() async throws {
+        let out = try await run(["describe", "flux-dev", "--json"])
         #expect(out.status == 0)
         let json = try JSONValue.parse(out.stdout)
         let width = try #require(json["fields"]?.arrayValue?.first { $0["name"] == .string("width") })
         #expect(width["minimum"]?.doubleValue == 256 && width["multiple_of"] == .int(32) && width["default"] == .int(1024))
-        let text = try run(["describe", "flux-pro-1.0-canny"])
+        let text = try await run(["describe", "flux-pro-1.0-canny"])
         #expect(text.stdout.contains("canny_low_threshold"))
         #expect(text.stdout.contains("0..500"))
-        let bad = try run(["describe", "flux-deev"])
+        let bad = try await run(["describe", "flux-deev"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("unknown endpoint 'flux-deev'"))
     }
@@ -42,7 +42,7 @@ import FluxAPI
     @Test func invalidInputExits2ListingEveryProblemAndSendsNothing() async throws {
         let server = try await ScriptedHTTPServer.start { _, _ in .json(200, #"{"id":"x","polling_url":"p"}"#) }
         defer { Task { await server.shutdown() } }
-        let out = try run(["submit", "flux-dev", "--set", "width=1000", "--set", "steps=99", "--set", "bogus=1",
+        let out = try await run(["submit", "flux-dev", "--set", "width=1000", "--set", "steps=99", "--set", "bogus=1",
                            "--set", "guidance=high", "--server", server.baseURL.absoluteString], env: ["BFL_API_KEY": "k"])
         #expect(out.status == 2)
         for needle in ["width: must be a multiple of 32", "steps: must be at most 50", "bogus: is not a field of flux-dev",
@@ -50,7 +50,7 @@ import FluxAPI
             #expect(out.stderr.contains(needle), "missing '\(needle)' in: \(out.stderr)")
         }
         #expect(server.requests.isEmpty)
-        let json = try run(["submit", "flux-pro-1.0-fill", "--json", "--set", "image=@/nonexistent.png"])
+        let json = try await run(["submit", "flux-pro-1.0-fill", "--json", "--set", "image=@/nonexistent.png"])
         #expect(json.status == 2)
         let object = try JSONValue.parse(json.stdout)
         #expect(object["error"]?.stringValue?.contains("no file at /nonexistent.png") == true)
@@ -101,7 +101,7 @@ import FluxAPI
         defer { Task { await server.shutdown() } }
         for (index, (endpoint, sets, expected)) in cases.enumerated() {
             let args = ["submit", endpoint, "--json", "--server", server.baseURL.absoluteString] + sets.flatMap { ["--set", $0] }
-            let out = try run(args, env: ["BFL_API_KEY": "bfl-test-key"])
+            let out = try await run(args, env: ["BFL_API_KEY": "bfl-test-key"])
             #expect(out.status == 0, "\(endpoint): \(out.stderr)")
             let sent = try #require(server.requests.count > index ? server.requests[index] : nil, "\(endpoint) sent nothing")
             #expect(sent.path == "/v1/\(endpoint)")
@@ -118,20 +118,20 @@ import FluxAPI
         let server = try await ScriptedHTTPServer.start { _, _ in .json(401, #"{"detail":"Invalid key"}"#) }
         defer { Task { await server.shutdown() } }
         let secret = "bfl-SECRET-0123456789-abcdef"
-        let out = try run(["submit", "flux-dev", "--set", "prompt=x", "--server", server.baseURL.absoluteString],
+        let out = try await run(["submit", "flux-dev", "--set", "prompt=x", "--server", server.baseURL.absoluteString],
                           env: ["BFL_API_KEY": secret])
         #expect(out.status == 1)
         #expect(out.stderr.contains("the API key was refused (HTTP 401): Invalid key"))
         #expect(!(out.stdout + out.stderr).contains(secret))
-        let insecure = try run(["finetunes", "list", "--server", "http://api.example.com"], env: ["BFL_API_KEY": secret])
+        let insecure = try await run(["finetunes", "list", "--server", "http://api.example.com"], env: ["BFL_API_KEY": secret])
         #expect(insecure.status != 0)
         #expect(insecure.stderr.contains("refusing to send the API key over plain http"))
         #expect(!(insecure.stdout + insecure.stderr).contains(secret))
     }
 
-    @Test func withNoKeyTheSimulatorServesTheWholeFlow() throws {
+    @Test func withNoKeyTheSimulatorServesTheWholeFlow() async throws {
         let outputs = home.appendingPathComponent("out")
-        let out = try run(["submit", "flux-dev", "--set", "prompt=a lighthouse", "--set", "width=256", "--set", "height=256",
+        let out = try await run(["submit", "flux-dev", "--set", "prompt=a lighthouse", "--set", "width=256", "--set", "height=256",
                            "--wait", "--json", "--output", outputs.path])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stderr.contains("using the built-in simulator"))
@@ -146,37 +146,37 @@ import FluxAPI
         #expect(sidecar["parameters"]?["prompt"] == .string("a lighthouse"))
         #expect(sidecar["seed"] == json["seed"])
         // Plain text mode prints the path on stdout.
-        let text = try run(["submit", "flux-pro-1.1", "--set", "prompt=a boat", "--set", "width=256", "--set", "height=256",
+        let text = try await run(["submit", "flux-pro-1.1", "--set", "prompt=a boat", "--set", "width=256", "--set", "height=256",
                             "--set", "output_format=png", "--wait", "--output", outputs.path])
         #expect(text.status == 0, "\(text.stderr)")
         let printed = text.stdout.split(separator: "\n").last.map(String.init) ?? ""
         #expect(printed.hasSuffix(".png") && FileManager.default.fileExists(atPath: printed))
     }
 
-    @Test func moderatedAndFailedTasksExit3() throws {
-        let moderated = try run(["submit", "flux-dev", "--set", "prompt=SIM_MODERATE_REQUEST please", "--wait", "--json",
+    @Test func moderatedAndFailedTasksExit3() async throws {
+        let moderated = try await run(["submit", "flux-dev", "--set", "prompt=SIM_MODERATE_REQUEST please", "--wait", "--json",
                                  "--output", home.path])
         #expect(moderated.status == 3, "\(moderated.stderr)")
         #expect(try JSONValue.parse(moderated.stdout)["status"] == .string("Request Moderated"))
-        let failed = try run(["submit", "flux-dev", "--set", "prompt=SIM_FAIL", "--wait"])
+        let failed = try await run(["submit", "flux-dev", "--set", "prompt=SIM_FAIL", "--wait"])
         #expect(failed.status == 3)
         #expect(failed.stderr.contains("ended with Error"))
-        let unknown = try run(["result", "no-such-task", "--json"])
+        let unknown = try await run(["result", "no-such-task", "--json"])
         #expect(unknown.status == 3)
         #expect(try JSONValue.parse(unknown.stdout)["status"] == .string("Task not found"))
     }
 
-    @Test func finetuneManagementAgainstTheSimulator() throws {
-        let list = try run(["finetunes", "list", "--json"])
+    @Test func finetuneManagementAgainstTheSimulator() async throws {
+        let list = try await run(["finetunes", "list", "--json"])
         #expect(list.status == 0, "\(list.stderr)")
         #expect(try JSONValue.parse(list.stdout)["finetunes"] == .array([]))
-        let missing = try run(["finetunes", "show", "nope"])
+        let missing = try await run(["finetunes", "show", "nope"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("404"))
     }
 
-    @Test func noSubcommandSaysTheUIIsNotThereYet() throws {
-        let out = try run([])
+    @Test func noSubcommandSaysTheUIIsNotThereYet() async throws {
+        let out = try await run([])
         #expect(out.status == 1)
         #expect(out.stderr.contains("interactive interface"))
     }

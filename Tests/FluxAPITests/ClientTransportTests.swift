@@ -251,3 +251,25 @@ final class EventLog: @unchecked Sendable {
     func add(_ e: RetryEvent) { lock.withLock { events.append(e) } }
     var all: [RetryEvent] { lock.withLock { events } }
 }
+
+@Suite struct ErrorDecodingTests {
+    @Test func aNotFoundWithItsOwnMessageIsNotARetiredEndpoint() async throws {
+        let server = try await ScriptedHTTPServer.start { _, _ in .json(404, #"{"detail":"Finetune ft-9 not found"}"#) }
+        defer { Task { await server.shutdown() } }
+        let client = try FluxClient(ClientConfiguration(serverURL: server.baseURL, apiKey: APIKey("k")))
+        defer { Task { await client.shutdown() } }
+        let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-pro-finetuned"))
+        await #expect(throws: FluxError.api(status: 404, message: "Finetune ft-9 not found", requestID: nil)) {
+            _ = try await client.submit(endpoint: endpoint, body: Data("{}".utf8))
+        }
+    }
+
+    @Test func positionsInLocAreNotFieldNames() {
+        let issue = ErrorDecoding.issue(from: .object(["loc": .array([.string("body"), .int(0)]), "msg": .string("JSON decode error"),
+                                                      "type": .string("json_invalid")]))
+        #expect(issue.field == nil)
+        #expect(issue.type == "json_invalid")
+        let nested = ErrorDecoding.issue(from: .object(["loc": .array([.string("body"), .string("width")]), "msg": .string("bad")]))
+        #expect(nested.field == "width")
+    }
+}

@@ -92,7 +92,8 @@ import FluxAPI
         let ft = FinetuneEntry(id: "ft-1", comment: "my dog", triggerWord: "TOK", mode: "character",
                                createdAt: Date(timeIntervalSince1970: 1_700_000_000), details: .object(["iterations": .int(300)]))
         try store.save(ft)
-        #expect(try store.finetunes() == [ft])
+        let loaded = try store.finetunes()
+        #expect(loaded == [ft], "\(loaded) vs \(ft)")
         try store.deleteFinetune(id: "ft-1")
         #expect(try store.finetunes().isEmpty)
     }

@@ -38,46 +38,63 @@ public enum ProcessRunner {
         return env
     }
 
+    /// Runs the executable and waits for it without blocking Swift's shared thread pool: the pipes
+    /// are read on dedicated threads and the exit arrives through `terminationHandler`.
     public static func run(_ name: String, _ arguments: [String], environment: [String: String],
-                           timeout: Double = 60, stdin: Data? = nil) throws -> Output {
+                           timeout: Double = 60, stdin: Data? = nil) async throws -> Output {
         let process = Process()
         process.executableURL = executable(name)
         process.arguments = arguments
         process.environment = environment
-        let out = Pipe(), err = Pipe()
+        let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err
-        let input = Pipe()
         process.standardInput = input
         let collector = Collector()
-        let group = DispatchGroup()
-        for (pipe, isOut) in [(out, true), (err, false)] {
-            group.enter()
-            DispatchQueue.global().async {
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                collector.set(data, isOut: isOut)
-                group.leave()
+        let readers = [(out, true), (err, false)].map { pipe, isOut in
+            let thread = Thread {
+                collector.set(pipe.fileHandleForReading.readDataToEndOfFile(), isOut: isOut)
+                collector.readerDone()
             }
+            return thread
+        }
+        let exited = AsyncStream<Void>.makeStream()
+        process.terminationHandler = { _ in
+            exited.continuation.yield()
+            exited.continuation.finish()
         }
         try process.run()
+        readers.forEach { $0.start() }
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try? input.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(timeout)
-        var timedOut = false
-        while process.isRunning {
-            if Date() > deadline { timedOut = true; process.terminate(); break }
-            Thread.sleep(forTimeInterval: 0.02)
+        let killer = Task {
+            try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+            collector.markTimedOut()
+            process.terminate()
         }
-        process.waitUntilExit()
-        group.wait()
-        return Output(status: process.terminationStatus, stdout: collector.out, stderr: collector.err, timedOut: timedOut)
+        for await _ in exited.stream { break }
+        killer.cancel()
+        await collector.waitForReaders(2)
+        return Output(status: process.terminationStatus, stdout: collector.out, stderr: collector.err, timedOut: collector.timedOut)
     }
 
     final class Collector: @unchecked Sendable {
         private let lock = NSLock()
         private var outData = Data(), errData = Data()
+        private var finishedReaders = 0
+        private var didTimeOut = false
         func set(_ data: Data, isOut: Bool) { lock.withLock { if isOut { outData = data } else { errData = data } } }
+        func readerDone() { lock.withLock { finishedReaders += 1 } }
+        func markTimedOut() { lock.withLock { didTimeOut = true } }
+        var timedOut: Bool { lock.withLock { didTimeOut } }
         var out: String { lock.withLock { String(decoding: outData, as: UTF8.self) } }
         var err: String { lock.withLock { String(decoding: errData, as: UTF8.self) } }
+
+        /// The pipes close when the process (and any child holding them) exits.
+        func waitForReaders(_ count: Int) async {
+            while lock.withLock({ finishedReaders < count }) {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+        }
     }
 }

@@ -16,7 +16,8 @@ enum ErrorDecoding {
     static func issue(from entry: JSONValue) -> ValidationIssue {
         let loc = entry["loc"]?.arrayValue ?? []
         // FastAPI puts "body" / "query" first; the field is the last string part.
-        let parts = loc.compactMap { $0.stringValue ?? $0.intValue.map(String.init) }
+        // Integer parts are positions (["body", 0] for unparseable JSON), not field names.
+        let parts = loc.compactMap(\.stringValue)
         let field = parts.filter { !["body", "query", "header", "path"].contains($0) }.joined(separator: ".")
         return .error(field.isEmpty ? nil : field, entry["msg"]?.stringValue ?? entry.serialized(),
                       type: entry["type"]?.stringValue ?? "value_error")

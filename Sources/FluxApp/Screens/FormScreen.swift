@@ -33,14 +33,23 @@ public struct FormState: Sendable, Equatable {
         case .secret: return "hidden"
         default: break
         }
-        if let d = field.defaultValue { return "default \(d.stringValue ?? d.serialized())" }
+        if let d = field.defaultValue { return "default \(defaultText(d))" }
         return field.required ? "required" : "optional"
+    }
+
+    /// A default as people read it: `""` for an empty string, numbers without a needless ".0".
+    static func defaultText(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let s): return s.isEmpty ? "\"\"" : s
+        case .double(let d): return FieldSpec.formatted(d)
+        default: return value.serialized()
+        }
     }
 
     static func options(for field: FieldSpec) -> [String] {
         let first: String
         if field.required { first = "(choose)" }
-        else if let d = field.defaultValue { first = "default (\(d.stringValue ?? d.serialized()))" }
+        else if let d = field.defaultValue { first = "default (\(defaultText(d)))" }
         else { first = "unset" }
         let values: [String]
         switch field.kind {

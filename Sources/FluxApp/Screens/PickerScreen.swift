@@ -141,7 +141,7 @@ public struct PickerState: Sendable, Equatable {
         for field in endpoint.fields {
             guard y < inner.maxY else { break }
             var facts = field.kind.name
-            if let d = field.defaultValue { facts += " = \(d.stringValue ?? d.serialized())" }
+            if let d = field.defaultValue { facts += " = " + FormState.defaultText(d) }
             if let c = field.constraintSummary, field.kind.choices.isEmpty { facts += "  \(c)" }
             let marker = field.required ? "*" : " "
             let rect = Rect(x: inner.x, y: y, width: inner.width, height: 1)

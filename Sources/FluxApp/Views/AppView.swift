@@ -49,15 +49,15 @@ public enum AppView {
         if state.server.isSimulator {
             left.append(StatusBar.Segment(" SIMULATOR ", role: .warning))
         }
-        left.append(StatusBar.Segment(state.server.label, role: .statusText))
+        left.append(StatusBar.Segment(" " + state.server.label, role: .statusText))
         let active = state.tasks.activeCount
         let center = [StatusBar.Segment("\(active) active / \(state.tasks.all.count) tasks", role: .statusText)]
         var right: [StatusBar.Segment] = []
         if let error = state.lastError {
-            right.append(StatusBar.Segment("✗ " + TaskFormat.oneLine(error), role: .error))
+            right.append(StatusBar.Segment("✗ " + TaskFormat.oneLine(error) + "  ", role: .error))
         }
         if let credits = state.server.credits {
-            right.append(StatusBar.Segment("\(FieldSpec.formatted((credits * 100).rounded() / 100)) credits", role: .statusText))
+            right.append(StatusBar.Segment("\(FieldSpec.formatted((credits * 100).rounded() / 100)) credits  ", role: .statusText))
         }
         right.append(StatusBar.Segment("? help", role: .statusAccent))
         return StatusBar(left: left, center: center, right: right)

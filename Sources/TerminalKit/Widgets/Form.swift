@@ -175,10 +175,11 @@ public struct Form: InteractiveWidget, Hashable, Sendable {
 
     // MARK: layout
 
-    /// Columns used by the marker ("✗ ") and label ("Label* ").
+    /// Columns used by the marker ("✗ ") and label ("Label* "). Labels are shown whole while the
+    /// controls keep at least 16 columns (or two thirds of a narrow form).
     func labelColumnWidth(totalWidth: Int) -> Int {
         let longest = fields.map { $0.label.displayWidth + ($0.isRequired ? 1 : 0) }.max() ?? 0
-        return Swift.min(longest + 3, Swift.max(0, totalWidth / 3))
+        return Swift.max(0, Swift.min(longest + 3, Swift.max(totalWidth / 3, totalWidth - 16)))
     }
 
     /// Sets the size the form is drawn at, so text areas wrap and the form scrolls to match.

@@ -35,6 +35,10 @@ struct ResultCommand: AsyncParsableCommand {
                 outcome.status = result.status
                 outcome.seed = result.seed
                 if result.status.isFailure { outcome.error = result.failureReason }
+                if result.status == .notFound && backend.isSimulator {
+                    Console.error("flux-tui: the built-in simulator forgets its tasks when a command ends; run `flux-tui simulator` "
+                                  + "in another terminal and pass --server http://127.0.0.1:8765 to every command")
+                }
                 if !json {
                     var line = "\(trimmed): \(result.status.text)"
                     if let p = result.progress, !result.status.isFinal { line += " \(Int((p * 100).rounded()))%" }

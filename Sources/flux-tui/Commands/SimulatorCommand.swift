@@ -10,7 +10,10 @@ struct SimulatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0..65535") }
-        var configuration = SimulatorConfiguration.fromEnvironment()
+        var configuration: SimulatorConfiguration
+        do { configuration = try SimulatorConfiguration.parseEnvironment() } catch {
+            throw ValidationError("simulator settings: \(error)")
+        }
         configuration.port = port
         let server = try await SimulatorServer.start(configuration)
         Console.out("FLUX API simulator listening on \(server.baseURL.absoluteString) (any non-empty x-key is accepted); Ctrl-C stops it")

@@ -1,0 +1,207 @@
+import FluxAPI
+import FluxSimulator
+import Foundation
+import TaskStore
+import TestSupport
+import Testing
+@testable import FluxApp
+
+/// The task engine against the real simulator over HTTP: queueing, polling, downloads,
+/// persistence, and resuming what a previous run left behind.
+@Suite struct TaskEngineTests {
+    struct Rig {
+        let server: SimulatorServer
+        let client: FluxClient
+        let store: TaskStore
+        let dir: URL
+        var outputs: URL { dir.appendingPathComponent("outputs") }
+
+        func engine(maxActive: Int = 20) -> TaskEngine {
+            TaskEngine(client: client, store: store,
+                       settings: TaskEngine.Settings(outputDirectory: outputs, maxActive: maxActive, repollDelay: 0.5))
+        }
+
+        func shutdown() async {
+            await client.shutdown()
+            try? await server.shutdown()
+            Fixtures.cleanup(dir)
+        }
+    }
+
+    static func rig(taskSeconds: Double = 0.3, _ tweak: (inout SimulatorConfiguration) -> Void = { _ in }) async throws -> Rig {
+        var configuration = SimulatorConfiguration(taskSeconds: taskSeconds, finetuneSeconds: 0.3, ultraMegapixels: 0.05)
+        tweak(&configuration)
+        let server = try await SimulatorServer.start(configuration)
+        let client = try FluxClient(ClientConfiguration(serverURL: server.baseURL, apiKey: APIKey("engine-test"),
+                                                        retryPolicy: RetryPolicy(initialInterval: 0.1, maxElapsed: 20)))
+        let dir = Fixtures.temporaryDirectory("engine")
+        let store = try TaskStore(path: dir.appendingPathComponent("tasks.sqlite").path)
+        return Rig(server: server, client: client, store: store, dir: dir)
+    }
+
+    /// Collects updates until `done` says so (or 20 s pass).
+    static func collect(_ engine: TaskEngine, until done: @escaping @Sendable ([String: TaskEntry]) -> Bool) async throws -> [TaskEntry] {
+        let updates = engine.updates
+        let watcher = Task { () -> [TaskEntry] in
+            var seen: [TaskEntry] = []
+            var latest: [String: TaskEntry] = [:]
+            for await task in updates {
+                seen.append(task)
+                latest[task.id] = task
+                if done(latest) { return seen }
+            }
+            return seen
+        }
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(20))
+            watcher.cancel()
+        }
+        let result = await watcher.value
+        timeout.cancel()
+        return result
+    }
+
+    /// The last state of every task in a sequence of updates.
+    static func latest(_ seen: [TaskEntry]) -> [String: TaskEntry] {
+        var out: [String: TaskEntry] = [:]
+        for task in seen { out[task.id] = task }
+        return out
+    }
+
+    static func parameters(_ prompt: String, seed: Int? = nil) -> TaskParameters {
+        var p = TaskParameters(["prompt": .text(prompt), "width": .integer(256), "height": .integer(256)])
+        if let seed { p["seed"] = .integer(seed) }
+        return p
+    }
+
+    @Test func aSubmittedTaskIsPolledDownloadedAndStored() async throws {
+        let rig = try await Self.rig()
+        let engine = rig.engine()
+        await engine.resume()
+        let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-dev"))
+        let created = await engine.submit(endpoint: endpoint, parameters: Self.parameters("a lighthouse", seed: 42))
+        let id = created.id
+        let seen = try await Self.collect(engine) { $0[id]?.phase.isFinal == true }
+        let final = try #require(seen.last)
+        #expect(final.phase == .done, "\(final.error ?? "")")
+        #expect(final.seed == 42)
+        #expect(final.outputs.count == 1)
+        #expect(FileManager.default.fileExists(atPath: final.outputs[0]))
+        #expect(seen.map(\.phase).first == .queued)
+        #expect(seen.contains { $0.phase == .running })
+        let stored = try #require(try rig.store.task(id: created.id))
+        #expect(stored.phase == .done && stored.outputs == final.outputs && stored.remoteID != nil)
+        await engine.shutdown()
+        await rig.shutdown()
+    }
+
+    @Test func submitsQueueUnderTheActiveLimit() async throws {
+        let rig = try await Self.rig(taskSeconds: 0.4)
+        let engine = rig.engine(maxActive: 2)
+        await engine.resume()
+        let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-pro-1.1"))
+        var ids: [String] = []
+        for i in 0..<5 { ids.append(await engine.submit(endpoint: endpoint, parameters: Self.parameters("task \(i)")).id) }
+        let allIDs = ids
+        let seen = try await Self.collect(engine) { tasks in allIDs.allSatisfy { tasks[$0]?.phase.isFinal == true } }
+        // Replay the updates: never more than two tasks in flight at once.
+        var state: [String: TaskEntry] = [:]
+        var maxInFlight = 0
+        for task in seen {
+            state[task.id] = task
+            maxInFlight = max(maxInFlight, state.values.filter { $0.phase == .submitting || $0.phase == .running }.count)
+        }
+        let latest = state
+        #expect(maxInFlight <= 2)
+        #expect(ids.allSatisfy { latest[$0]?.phase == .done })
+        #expect(rig.server.statistics.rejectedSubmits == 0, "queueing, not 429 storms")
+        await engine.shutdown()
+        await rig.shutdown()
+    }
+
+    @Test func moderatedAndFailedTasksEndThatWay() async throws {
+        let rig = try await Self.rig()
+        let engine = rig.engine()
+        await engine.resume()
+        let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-dev"))
+        let moderated = await engine.submit(endpoint: endpoint, parameters: Self.parameters("SIM_MODERATE_CONTENT"))
+        let failed = await engine.submit(endpoint: endpoint, parameters: Self.parameters("SIM_FAIL"))
+        let missing = await engine.submit(endpoint: try #require(EndpointRegistry.endpoint(named: "flux-pro-1.0-fill")),
+                                          parameters: TaskParameters(["image": .file("/nonexistent/photo.png")]))
+        let ids = [moderated.id, failed.id, missing.id]
+        let latest = Self.latest(try await Self.collect(engine) { tasks in ids.allSatisfy { tasks[$0]?.phase.isFinal == true } })
+        #expect(latest[moderated.id]?.phase == .moderated)
+        #expect(latest[moderated.id]?.statusText == "Content Moderated")
+        #expect(latest[failed.id]?.phase == .failed)
+        #expect(latest[failed.id]?.error?.isEmpty == false)
+        #expect(latest[missing.id]?.phase == .failed)
+        #expect(latest[missing.id]?.error?.contains("no file at /nonexistent/photo.png") == true)
+        await engine.shutdown()
+        await rig.shutdown()
+    }
+
+    @Test func aRestartResumesWhatWasLeftBehind() async throws {
+        let rig = try await Self.rig(taskSeconds: 0.5)
+        let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-dev"))
+        // A task submitted by a previous run that was still running when it stopped.
+        let prepared = try RequestPreparer.prepare(endpoint, Self.parameters("left running", seed: 7)).get()
+        let answer = try await rig.client.submit(prepared)
+        let running = TaskEntry(remoteID: answer.id, endpoint: endpoint.id, parameters: Self.parameters("left running", seed: 7),
+                                phase: .running, statusText: "Pending", pollingURL: answer.pollingURL, submittedAt: Date())
+        // One cut off mid-download, one still queued, one cut off mid-submit.
+        let answer2 = try await rig.client.submit(prepared)
+        let downloading = TaskEntry(remoteID: answer2.id, endpoint: endpoint.id, parameters: Self.parameters("left downloading"),
+                                    phase: .downloading, pollingURL: answer2.pollingURL, submittedAt: Date())
+        let queued = TaskEntry(endpoint: endpoint.id, parameters: Self.parameters("left queued"), phase: .queued)
+        let submitting = TaskEntry(endpoint: endpoint.id, parameters: Self.parameters("left submitting"), phase: .submitting)
+        try rig.store.save([running, downloading, queued, submitting])
+        // A partial download the killed run left in the output folder.
+        try FileManager.default.createDirectory(at: rig.outputs, withIntermediateDirectories: true)
+        let partial = rig.outputs.appendingPathComponent(".flux-dev-x.part-1234")
+        try Data("partial".utf8).write(to: partial)
+
+        let engine = rig.engine()
+        let ids = [running.id, downloading.id, queued.id, submitting.id]
+        let collecting = Task { try await Self.collect(engine) { tasks in ids.allSatisfy { tasks[$0]?.phase.isFinal == true } } }
+        await engine.resume()
+        let latest = Self.latest(try await collecting.value)
+        #expect(latest[running.id]?.phase == .done)
+        #expect(latest[running.id]?.seed == 7)
+        #expect(latest[downloading.id]?.phase == .done)
+        #expect(latest[queued.id]?.phase == .done)
+        #expect(latest[submitting.id]?.phase == .uncertain, "never resent blindly")
+        #expect(latest[submitting.id]?.error?.contains("may exist on the server") == true)
+        for id in [running.id, downloading.id, queued.id] {
+            let path = try #require(latest[id]?.outputs.first)
+            #expect(FileManager.default.fileExists(atPath: path))
+        }
+        #expect(!FileManager.default.fileExists(atPath: partial.path))
+        #expect(try rig.store.activeTasks().isEmpty)
+        await engine.shutdown()
+        await rig.shutdown()
+    }
+
+    @Test func aFailedDownloadCanBeRetried() async throws {
+        let rig = try await Self.rig { $0.faults = FaultConfiguration(truncateRate: 1.0) }
+        let engine = TaskEngine(client: rig.client, store: rig.store,
+                                settings: TaskEngine.Settings(outputDirectory: rig.outputs, maxActive: 4, repollDelay: 0.5))
+        await engine.resume()
+        let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-dev"))
+        let created = await engine.submit(endpoint: endpoint, parameters: Self.parameters("truncated"))
+        let id = created.id
+        let seen = try await Self.collect(engine) { $0[id]?.phase.isFinal == true }
+        #expect(seen.last?.phase == .failed)
+        #expect(seen.last?.error?.contains("download failed") == true)
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: rig.outputs.path)) ?? []).filter { !$0.hasPrefix(".") }.isEmpty,
+                "no partial file with a final name")
+        rig.server.setFaults(FaultConfiguration())
+        let retried = Task { try await Self.collect(engine) { $0[id]?.phase == .done } }
+        try await Task.sleep(for: .milliseconds(50))
+        await engine.retryDownload(id: created.id)
+        let after = try await retried.value
+        #expect(after.last?.phase == .done)
+        #expect(after.last?.outputs.count == 1)
+        await engine.shutdown()
+        await rig.shutdown()
+    }
+}
