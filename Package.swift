@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "FluxAppTests", dependencies: ["FluxApp", "FluxAPI", "TaskStore", "TerminalKit", "FluxSimulator", "TestSupport"]),
         .testTarget(name: "TaskStoreTests", dependencies: ["TaskStore", "FluxAPI", "TestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["flux-tui", "terminalkit-demo", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["flux-tui", "terminalkit-demo", "TestSupport", "FluxAPI", "FluxApp", "TaskStore"]),
         .target(
             name: "TestSupport",
             dependencies: [
