@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "TaskStore", dependencies: ["FluxAPI", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "TerminalKit", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "CursesBackend", dependencies: ["TerminalKit", "CNcursesw"]),
-        .target(name: "FluxApp", dependencies: ["FluxAPI", "TaskStore", "TerminalKit"]),
+        .target(name: "FluxApp", dependencies: ["FluxAPI", "TaskStore", "TerminalKit", .product(name: "TOMLKit", package: "TOMLKit")]),
 
         // MARK: executables
         .executableTarget(

@@ -17,8 +17,9 @@ final class Backend: Sendable {
     /// Resolves server and key from options and environment; starts the simulator if needed.
     static func connect(_ options: GlobalOptions,
                         environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Backend {
-        let key = APIKey.fromEnvironment(environment)
-        let serverText = options.server ?? environment["FLUX_SERVER_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let config = try Settings.config()
+        let key = APIKey.fromEnvironment(environment) ?? config.apiKey
+        let serverText = options.server ?? environment["FLUX_SERVER_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? config.server
         let policy = RetryPolicy(maxElapsed: options.retryFor)
         if let serverText {
             let url = try ServerPolicy.parseServerURL(serverText)

@@ -19,13 +19,16 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Folder for downloaded images (default: $XDG_DATA_HOME/flux-tui/outputs).", valueName: "dir"))
     var output: String?
 
-    @Option(name: .long, help: ArgumentHelp("File name pattern: {endpoint} {id} {short_id} {seed} {date}.", valueName: "pattern"))
-    var name: String = OutputNaming().pattern
+    @Option(name: .long, help: ArgumentHelp("File name pattern: {endpoint} {id} {short_id} {seed} {date} (default {endpoint}-{date}-{short_id}).", valueName: "pattern"))
+    var name: String?
 
+    /// --output, else the config file's `output`, else $XDG_DATA_HOME/flux-tui/outputs.
     var directory: URL {
-        if let output { return URL(fileURLWithPath: ValueParser.expandPath(output)) }
+        if let path = output ?? (try? Settings.config())?.output { return URL(fileURLWithPath: ValueParser.expandPath(path)) }
         return AppPaths().defaultOutputDirectory
     }
+
+    var pattern: String { name ?? (try? Settings.config())?.namePattern ?? OutputNaming().pattern }
 }
 
 enum Console {

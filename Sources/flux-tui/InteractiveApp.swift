@@ -22,13 +22,15 @@ enum InteractiveApp {
         let backend = try await Backend.connect(global)
         let serverLabel = backend.isSimulator ? backend.client.configuration.serverURL.absoluteString
                                               : backend.client.configuration.serverURL.host ?? "server"
+        let config = try Settings.config()
         let engine = TaskEngine(client: backend.client, store: store,
-                                settings: TaskEngine.Settings(outputDirectory: output.directory, naming: OutputNaming(pattern: output.name)))
+                                settings: TaskEngine.Settings(outputDirectory: output.directory, naming: OutputNaming(pattern: output.pattern),
+                                                              maxActive: config.maxActive ?? 20))
         var notice: String?
         do {
             try await CursesTerminal.run { terminal in
                 let loader = ThemeLoader.standard()
-                let loaded = loader.load(themeID ?? ThemeLoader.defaultThemeID, colorMode: terminal.colorMode)
+                let loaded = loader.load(themeID ?? config.theme ?? ThemeLoader.defaultThemeID, colorMode: terminal.colorMode)
                 if let problem = loaded.problems.first { notice = "theme: \(problem.description)" }
                 else if backend.isSimulator { notice = "No API key set: using the built-in simulator. Set BFL_API_KEY to use the real API." }
                 let runner = AppRunner(backend: terminal, engine: engine, store: store, client: backend.client,

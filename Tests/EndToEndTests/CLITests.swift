@@ -181,3 +181,55 @@ import FluxAPI
         #expect(out.stderr.contains("interactive interface"))
     }
 }
+
+/// The config file: settings, precedence, a clear error for a bad file, and a warning when a file
+/// holding the key can be read by others.
+@Suite(.serialized) struct ConfigFileTests {
+    let home = Fixtures.temporaryDirectory("flux-config")
+
+    func writeConfig(_ text: String, mode: Int16 = 0o600) throws {
+        let dir = home.appendingPathComponent("config/flux-tui")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("config.toml")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: NSNumber(value: mode)], ofItemAtPath: file.path)
+    }
+
+    func run(_ args: [String], env extra: [String: String] = [:]) async throws -> ProcessRunner.Output {
+        try await ProcessRunner.run("flux-tui", args, environment: ProcessRunner.environment(home: home, extra: extra))
+    }
+
+    @Test func theFileSuppliesKeyServerAndOutput() async throws {
+        defer { Fixtures.cleanup(home) }
+        let server = try await ScriptedHTTPServer.start { _, _ in .json(200, #"{"finetunes":[]}"#) }
+        defer { Task { await server.shutdown() } }
+        try writeConfig("api_key = \"from-config-file-key\"\nserver = \"\(server.baseURL.absoluteString)\"\n")
+        let out = try await run(["finetunes", "list"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(server.requests.first?.header("x-key") == "from-config-file-key")
+        #expect(!out.stderr.contains("readable by others"))
+        // The environment wins over the file.
+        _ = try await run(["finetunes", "list"], env: ["BFL_API_KEY": "from-environment"])
+        #expect(server.requests.last?.header("x-key") == "from-environment")
+    }
+
+    @Test func aKeyInAFileOthersCanReadIsWarnedAbout() async throws {
+        defer { Fixtures.cleanup(home) }
+        try writeConfig("api_key = \"planted-config-key-123456\"\nserver = \"http://127.0.0.1:9\"\n", mode: 0o644)
+        let out = try await run(["finetunes", "list", "--retry-for", "0"])
+        #expect(out.stderr.contains("readable by others"), "\(out.stderr)")
+        #expect(out.stderr.contains("chmod 600"))
+        #expect(!(out.stdout + out.stderr).contains("planted-config-key-123456"))
+    }
+
+    @Test func aBadFileIsAClearError() async throws {
+        defer { Fixtures.cleanup(home) }
+        try writeConfig("server = \n")
+        let out = try await run(["finetunes", "list"])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("config.toml:1"), "\(out.stderr)")
+        try writeConfig("sever = \"https://x\"\n")
+        let typo = try await run(["finetunes", "list"])
+        #expect(typo.stderr.contains("unknown setting 'sever'"), "\(typo.stderr)")
+    }
+}

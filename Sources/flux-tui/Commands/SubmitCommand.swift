@@ -137,7 +137,7 @@ struct TaskFlow: Sendable {
             if !json { Console.out("fine-tune \(record.id) is Ready") }
             return FlowResult(outcome: outcome, exitCode: nil)
         }
-        let saver = ResultSaver(downloader: ResultDownloader(transport: client.transport), naming: OutputNaming(pattern: output.name))
+        let saver = ResultSaver(downloader: ResultDownloader(transport: client.transport), naming: OutputNaming(pattern: output.pattern))
         do {
             let files = try await saver.save(result, record: record, into: output.directory) {
                 try await client.result(id: record.id, pollingURL: target.pollingURL)
