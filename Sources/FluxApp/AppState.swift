@@ -20,6 +20,8 @@ public enum Overlay: Sendable, Equatable {
     /// "Copy what?" for the selected task.
     case copyMenu(taskID: String, picker: SelectableList)
     case palette(SelectableList)
+    /// The options of a form's choice field.
+    case choices(field: String, list: SelectableList)
 }
 
 /// What the status bar shows about the server.

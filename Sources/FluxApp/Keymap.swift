@@ -26,6 +26,7 @@ public enum Keymap {
         KeyBinding(keys: [.ctrl("r")], description: "Seed: random (clear it)", group: "Form"),
         KeyBinding(keys: [.ctrl("l")], description: "Seed: reuse the last seed", group: "Form"),
         KeyBinding(keys: [.left, .right], label: "←/→ Space", description: "Change a choice", group: "Form"),
+        KeyBinding(keys: [.enter], label: "Enter (on a choice)", description: "Pick from the list of choices", group: "Form"),
         KeyBinding(keys: [.function(1)], description: "Keys (? types a question mark in text fields)", group: "Form"),
         KeyBinding(keys: [.escape], description: "Back to the endpoints", group: "Form"),
     ]

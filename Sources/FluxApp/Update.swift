@@ -76,6 +76,12 @@ public enum AppUpdate {
             case .preview:
                 state.overlay = .preview(title: "JSON body for \(form.endpoint.path)", lines: form.previewLines, offset: 0)
                 return []
+            case .openChoices(let field, let options, let selected):
+                var list = SelectableList(items: options.enumerated().map { ListItem(id: String($0.offset), title: $0.element) },
+                                          title: field, filterable: options.count > 6)
+                list.select(index: selected)
+                state.overlay = .choices(field: field, list: list)
+                return []
             case .blocked(let why):
                 state.toast(why, .warning)
                 return []
@@ -229,6 +235,15 @@ public enum AppUpdate {
                 }
             default: state.overlay = .copyMenu(taskID: taskID, picker: picker)
             }
+        case .choices(let field, var list):
+            if key == .escape && !list.isFiltering { state.overlay = nil; return [] }
+            if key == .enter {
+                state.overlay = nil
+                if let index = list.selectedIndex { state.form?.choose(index, for: field) }
+                return []
+            }
+            _ = list.handle(key)
+            state.overlay = .choices(field: field, list: list)
         case .palette(var list):
             // Enter runs the highlighted command even while the filter is being typed.
             if key == .enter {

@@ -162,6 +162,17 @@ public struct FormState: Sendable, Equatable {
         case blocked(String)
         case preview
         case back
+        /// Enter on a choice field: show its options as a list.
+        case openChoices(field: String, options: [String], selected: Int)
+    }
+
+    /// Sets a choice field to one of its options (from the choice list).
+    public mutating func choose(_ index: Int, for id: String) {
+        guard var field = form[id], case .choice(var picker) = field.control else { return }
+        picker.select(index)
+        field.control = .choice(picker)
+        form[id] = field
+        revalidate()
     }
 
     public mutating func handle(_ key: KeyEvent, lastSeed: Int?) -> Outcome {
@@ -193,6 +204,10 @@ public struct FormState: Sendable, Equatable {
             return .handled
         case .tab:
             if completePath() { return .handled }
+        case .enter:
+            if let field = form.focusedField, case .choice(let picker) = field.control {
+                return .openChoices(field: field.id, options: picker.options, selected: picker.selectedIndex)
+            }
         default: break
         }
         switch form.handle(key) {

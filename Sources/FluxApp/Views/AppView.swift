@@ -81,7 +81,7 @@ public enum AppView {
                              in: inner.row(inner.height - 1), style: theme.style(.hint))
         case .confirmQuit(let dialog):
             dialog.render(into: &buffer, in: area, theme: theme)
-        case .copyMenu(_, let picker), .palette(let picker):
+        case .copyMenu(_, let picker), .palette(let picker), .choices(_, let picker):
             let frame = area.centered(width: min(area.width - 4, 60), height: min(area.height - 2, picker.items.count + 4))
             buffer.fill(frame, style: theme.style(.dialog))
             buffer.drawBox(frame, style: theme.style(.borderFocused), title: picker.title, titleStyle: theme.style(.title))
