@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: system libraries
@@ -29,6 +30,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         .target(name: "ImageCodec", dependencies: ["CImageCodecs"]),
@@ -62,9 +64,15 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "terminalkit-demo", dependencies: ["TerminalKit", "CursesBackend"]),
+        // Speed and memory figures (scripts/bench); a plain release-mode executable.
+        .executableTarget(
+            name: "flux-bench",
+            dependencies: ["FluxAPI", "FluxSimulator", "FluxApp", "TaskStore", "TerminalKit", "CursesBackend"],
+            path: "Benchmarks/flux-bench"
+        ),
 
         // MARK: tests
-        .testTarget(name: "FluxAPITests", dependencies: ["FluxAPI", "TestSupport"]),
+        .testTarget(name: "FluxAPITests", dependencies: ["FluxAPI", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"]),
         .testTarget(name: "FluxSimulatorTests", dependencies: ["FluxSimulator", "FluxAPI", "TestSupport"]),
         .testTarget(name: "FluxAppTests", dependencies: ["FluxApp", "FluxAPI", "TaskStore", "TerminalKit", "FluxSimulator", "TestSupport"]),

@@ -53,6 +53,27 @@ public final class FluxClient: Sendable {
         return try SubmitResponse.decode(try json(response))
     }
 
+    /// Submits a fine-tune: the archive at `archive` is streamed base64-encoded as `file_data`
+    /// with the other parameters, so memory stays flat. `progress` gets (bytes sent, total).
+    public func submitFinetune(archive: URL, parameters: TaskParameters, retry: RetryPolicy? = nil,
+                               progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> SubmitResponse {
+        guard let endpoint = EndpointRegistry.endpoint(named: "finetune") else { throw FluxError.configuration("no finetune endpoint") }
+        var rest = parameters
+        rest["file_data"] = nil
+        let others = try RequestEncoder.encode(endpoint, rest)
+        let prefix = Data(#"{"file_data":""#.utf8)
+        // `others` is "{...}": splice its members after file_data.
+        let suffix = others.count > 2 ? Data("\",".utf8) + others.dropFirst() : Data("\"}".utf8)
+        let url = try apiURL(endpoint.path)
+        let response = try await transport.send(.POST, url, key: configuration.apiKey,
+                                                payload: .base64File(prefix: prefix, file: archive, suffix: suffix, progress: progress),
+                                                safety: .createsTask, policy: retry ?? configuration.retryPolicy)
+        if response.status == 410 || response.status == 404 && Self.isPlainNotFound(response.body) {
+            throw FluxError.endpointRetired(endpoint: endpoint.id, status: response.status)
+        }
+        return try SubmitResponse.decode(try json(response))
+    }
+
     /// Polls once. Uses the task's `polling_url` when it has one (tasks live on regional hosts).
     public func result(id: String, pollingURL: String? = nil, retry: RetryPolicy? = nil) async throws -> ResultResponse {
         let url = try resultURL(id: id, pollingURL: pollingURL)

@@ -9,6 +9,8 @@ public struct RecordedRequest: Sendable {
     public let uri: String
     public let headers: [(String, String)]
     public let body: Data
+    /// Body bytes counted but not kept (servers started with `discardBodies`).
+    public var discardedBytes: Int = 0
 
     public func header(_ name: String) -> String? {
         headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
@@ -52,7 +54,7 @@ public final class ScriptedHTTPServer: Sendable {
     }
 
     /// Starts the server; `handler` gets each request and its 1-based index.
-    public static func start(_ handler: @escaping Handler) async throws -> ScriptedHTTPServer {
+    public static func start(discardBodies: Bool = false, _ handler: @escaping Handler) async throws -> ScriptedHTTPServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0) { child in
@@ -61,11 +63,11 @@ public final class ScriptedHTTPServer: Sendable {
                     return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: child)
                 }
             }
-        return ScriptedHTTPServer(channel: channel, handler: handler)
+        return ScriptedHTTPServer(channel: channel, discardBodies: discardBodies, handler: handler)
     }
 
     private init(channel: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>,
-                 handler: @escaping Handler) {
+                 discardBodies: Bool, handler: @escaping Handler) {
         self.channel = channel
         self.port = channel.channel.localAddress?.port ?? 0
         let state = State()
@@ -74,7 +76,7 @@ public final class ScriptedHTTPServer: Sendable {
             try? await channel.executeThenClose { inbound in
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await connection in inbound {
-                        group.addTask { await Self.serve(connection, state: state, handler: handler) }
+                        group.addTask { await Self.serve(connection, state: state, discardBodies: discardBodies, handler: handler) }
                     }
                 }
             }
@@ -89,18 +91,21 @@ public final class ScriptedHTTPServer: Sendable {
     }
 
     private static func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>,
-                              state: State, handler: Handler) async {
+                              state: State, discardBodies: Bool, handler: Handler) async {
         try? await connection.executeThenClose { inbound, outbound in
             var head: HTTPRequestHead?
             var body = Data()
+            var discarded = 0
             for try await part in inbound {
                 switch part {
-                case .head(let h): head = h; body = Data()
-                case .body(let buffer): body.append(contentsOf: buffer.readableBytesView)
+                case .head(let h): head = h; body = Data(); discarded = 0
+                case .body(let buffer):
+                    // Large uploads can be counted instead of kept (memory tests).
+                    if discardBodies { discarded += buffer.readableBytes } else { body.append(contentsOf: buffer.readableBytesView) }
                 case .end:
                     guard let h = head else { continue }
                     let request = RecordedRequest(method: h.method.rawValue, uri: h.uri,
-                                                  headers: h.headers.map { ($0.name, $0.value) }, body: body)
+                                                  headers: h.headers.map { ($0.name, $0.value) }, body: body, discardedBytes: discarded)
                     let index = state.record(request)
                     var reply = await handler(request, index)
                     while case .delayed(let seconds, let inner) = reply {

@@ -60,6 +60,12 @@ public final class HTTPTransport: Sendable {
     public func send(_ method: HTTPMethod, _ url: URL, key: APIKey?, body: Data? = nil,
                      safety: RequestSafety, policy: RetryPolicy,
                      onRetry: (@Sendable (RetryEvent) -> Void)? = nil) async throws -> HTTPResponseData {
+        try await send(method, url, key: key, payload: body.map(RequestPayload.data), safety: safety, policy: policy, onRetry: onRetry)
+    }
+
+    public func send(_ method: HTTPMethod, _ url: URL, key: APIKey?, payload: RequestPayload?,
+                     safety: RequestSafety, policy: RetryPolicy,
+                     onRetry: (@Sendable (RetryEvent) -> Void)? = nil) async throws -> HTTPResponseData {
         let started = ContinuousClock.now
         var attempt = 0
         while true {
@@ -69,7 +75,7 @@ public final class HTTPTransport: Sendable {
             var retryAfter: Double?
             var lastResponse: HTTPResponseData?
             do {
-                let response = try await once(method, url, key: key, body: body)
+                let response = try await once(method, url, key: key, payload: payload)
                 if (200..<400).contains(response.status) { return response }
                 outcome = .status(response.status)
                 retryAfter = RetryPolicy.parseRetryAfter(response.header("retry-after"))
@@ -104,17 +110,28 @@ public final class HTTPTransport: Sendable {
     }
 
     /// One attempt: sends and reads the whole body.
-    func once(_ method: HTTPMethod, _ url: URL, key: APIKey?, body: Data?) async throws -> HTTPResponseData {
+    func once(_ method: HTTPMethod, _ url: URL, key: APIKey?, payload: RequestPayload?) async throws -> HTTPResponseData {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = method
         request.headers.add(name: "user-agent", value: userAgent)
         request.headers.add(name: "accept", value: "application/json")
         if let key { request.headers.add(name: "x-key", value: key.headerValue) }
-        if let body {
+        var deadline = timeouts.request
+        switch payload {
+        case .data(let body)?:
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
+        case .base64File(let prefix, let file, let suffix, let progress)?:
+            request.headers.add(name: "content-type", value: "application/json")
+            let total = payload!.length
+            request.body = .stream(Base64FileChunks(prefix: prefix, file: file, suffix: suffix, total: total, progress: progress),
+                                   length: .known(Int64(total)))
+            // A large upload gets time in proportion (at least 1 MB/s) on top of the usual limit.
+            deadline += Double(total) / 1_000_000
+        case nil:
+            break
         }
-        let response = try await client.execute(request, timeout: .milliseconds(Int64(timeouts.request * 1000)))
+        let response = try await client.execute(request, timeout: .milliseconds(Int64(deadline * 1000)))
         let buffer = try await response.body.collect(upTo: 32 * 1024 * 1024)
         return HTTPResponseData(status: Int(response.status.code),
                                 headers: response.headers.map { ($0.name, $0.value) },
