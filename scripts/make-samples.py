@@ -4,7 +4,8 @@
 photo.png      512x512 picture for fill / image prompts
 mask.png       512x512 black with a white disc: the area fill repaints
 control.png    512x512 shapes with clear edges, for canny and depth
-finetune.zip   four small images with same-named .txt captions, for the fine-tune endpoint
+finetune/      five small images with same-named .txt captions (the fine-tune composer's folder)
+finetune.zip   the same, zipped, for the fine-tune endpoint's file_data field
 """
 import io, math, os, struct, zipfile, zlib
 
@@ -43,13 +44,21 @@ for name, fn in [("photo.png", photo), ("mask.png", mask), ("control.png", contr
     with open(os.path.join(here, name), "wb") as f:
         f.write(png(512, 512, fn))
 
+folder = os.path.join(here, "finetune")
+os.makedirs(folder, exist_ok=True)
 buffer = io.BytesIO()
 with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:
-    for i in range(4):
+    for i in range(5):
         def tile(x, y, i=i):
-            return ((x * (i + 1)) % 256, (y * (4 - i)) % 256, (60 * i + x // 4) % 256)
-        z.writestr(f"tile_{i + 1}.png", png(128, 128, tile))
-        z.writestr(f"tile_{i + 1}.txt", f"a TOK pattern, variant {i + 1}")
+            return ((x * (i + 1)) % 256, (y * (5 - i)) % 256, (60 * i + x // 4) % 256)
+        image = png(128, 128, tile)
+        caption = f"a TOK pattern, variant {i + 1}"
+        with open(os.path.join(folder, f"tile_{i + 1}.png"), "wb") as f:
+            f.write(image)
+        with open(os.path.join(folder, f"tile_{i + 1}.txt"), "w", encoding="utf-8") as f:
+            f.write(caption)
+        z.writestr(f"tile_{i + 1}.png", image)
+        z.writestr(f"tile_{i + 1}.txt", caption)
 with open(os.path.join(here, "finetune.zip"), "wb") as f:
     f.write(buffer.getvalue())
 print("wrote", sorted(os.listdir(here)))

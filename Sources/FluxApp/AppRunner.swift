@@ -37,6 +37,8 @@ public final class AppRunner: Sendable {
         }
         let updates = engine.updates
         let updateTask = Task { for await task in updates { continuation.yield(.taskUpdated(task)) } }
+        let finetuneUpdates = engine.finetuneUpdates
+        let finetuneTask = Task { for await entry in finetuneUpdates { continuation.yield(.finetuneUpdated(entry)) } }
         // One tick a second advances elapsed times and expires toasts; an unchanged frame costs
         // nothing to present, so an idle app stays idle.
         let tickTask = Task {
@@ -55,13 +57,17 @@ public final class AppRunner: Sendable {
 
         do {
             continuation.yield(.tasksLoaded(try store.tasks()))
+            continuation.yield(.finetunesLoaded(try store.finetunes()))
         } catch {
             continuation.yield(.notice("could not read the task database: \(error)", isError: true))
         }
         await engine.resume()
+        Task { await self.refreshFinetunes(continuation) }
         if let startupNotice { continuation.yield(.notice(startupNotice, isError: false)) }
 
         var lastFrame: ScreenBuffer?
+        // Opt-in for benchmarks (scripts/bench): the CLOCK_MONOTONIC time of the first painted frame.
+        var firstFrameTrace = ProcessInfo.processInfo.environment["FLUX_TUI_TRACE_FIRST_FRAME"]
         for await event in events {
             let effects = AppUpdate.update(&state, event)
             for effect in effects { await perform(effect, continuation: continuation) }
@@ -70,13 +76,25 @@ public final class AppRunner: Sendable {
             if frame != lastFrame {
                 backend.present(frame)
                 lastFrame = frame
+                if let path = firstFrameTrace {
+                    firstFrameTrace = nil
+                    Self.writeMonotonicTime(to: path)
+                }
             }
         }
         keyTask.cancel()
         updateTask.cancel()
+        finetuneTask.cancel()
         tickTask.cancel()
         creditsTask.cancel()
         continuation.finish()
+    }
+
+    static func writeMonotonicTime(to path: String) {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let nanoseconds = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+        try? "\(nanoseconds)\n".write(toFile: path, atomically: false, encoding: .utf8)
     }
 
     func perform(_ effect: AppEffect, continuation: AsyncStream<AppEvent>.Continuation) async {
@@ -94,8 +112,63 @@ public final class AppRunner: Sendable {
         case .openFolder(let path):
             if let problem = SystemActions.open(path) { continuation.yield(.notice(problem, isError: false)) }
             else { continuation.yield(.notice("Opened \(path)", isError: false)) }
+        case .cancelTask(let id):
+            await engine.cancel(id: id)
+        case .scanFolder(let path):
+            // Scanning reads every image header: off the loop.
+            Task.detached { continuation.yield(.datasetScanned(FinetuneDataset.scan(URL(fileURLWithPath: path)))) }
+        case .saveCaption(let folder, let image, let text):
+            var dataset = FinetuneDataset.scan(URL(fileURLWithPath: folder))
+            do {
+                try dataset.saveCaption(text, for: image)
+                continuation.yield(.datasetScanned(FinetuneDataset.scan(URL(fileURLWithPath: folder))))
+                continuation.yield(.notice("Saved the caption of \(image)", isError: false))
+            } catch {
+                continuation.yield(.notice("Could not save the caption of \(image): \(error)", isError: true))
+            }
+        case .refreshFinetunes:
+            Task { await self.refreshFinetunes(continuation) }
+        case .deleteFinetune(let id):
+            do {
+                _ = try await client.deleteFinetune(id: id)
+                try? store.deleteFinetune(id: id)
+                continuation.yield(.finetuneDeleted(id))
+            } catch {
+                continuation.yield(.notice("Could not delete \(id): \(error)", isError: true))
+            }
         case .quit:
             break
         }
+    }
+
+    /// Reads the account's fine-tunes (ids, details, training status) and stores what it learns.
+    /// Servers without the fine-tune calls are fine: the stored list stays.
+    func refreshFinetunes(_ continuation: AsyncStream<AppEvent>.Continuation) async {
+        guard let ids = try? await client.myFinetunes() else {
+            continuation.yield(.finetunesLoaded((try? store.finetunes()) ?? []))
+            return
+        }
+        let known = Dictionary(((try? store.finetunes(includeHidden: true)) ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var entries: [FinetuneEntry] = []
+        for id in ids {
+            var entry = known[id] ?? FinetuneEntry(id: id)
+            if let details = try? await client.finetuneDetails(id: id) {
+                entry.details = .object(details.fields)
+                entry.comment = details.comment ?? entry.comment
+                entry.triggerWord = details.triggerWord ?? entry.triggerWord
+                entry.mode = details.mode ?? entry.mode
+                entry.finetuneType = details.finetuneType ?? entry.finetuneType
+            }
+            if let status = try? await client.result(id: id) {
+                entry.statusText = status.status.text
+                entry.progress = status.status.isFinal ? nil : status.progress
+            }
+            entry.updatedAt = Date()
+            try? store.save(entry)
+            entries.append(entry)
+        }
+        // Fine-tunes deleted elsewhere leave the list.
+        for gone in known.keys where !ids.contains(gone) { try? store.deleteFinetune(id: gone) }
+        continuation.yield(.finetunesLoaded(entries))
     }
 }

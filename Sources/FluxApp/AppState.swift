@@ -9,6 +9,8 @@ public enum Screen: String, Sendable, Equatable {
     case picker
     case form
     case tasks
+    case finetunes
+    case composer
 }
 
 /// Something drawn over the current screen that takes the keys until it closes.
@@ -22,6 +24,9 @@ public enum Overlay: Sendable, Equatable {
     case palette(SelectableList)
     /// The options of a form's choice field.
     case choices(field: String, list: SelectableList)
+    case confirmDelete(finetuneID: String, dialog: ModalDialog)
+    /// Which fine-tuned endpoint to open with a fine-tune.
+    case useFinetune(finetuneID: String, list: SelectableList)
 }
 
 /// What the status bar shows about the server.
@@ -43,6 +48,8 @@ public struct AppState: Sendable {
     public var picker = PickerState()
     public var form: FormState?
     public var tasks = TaskListState()
+    public var finetunes = FinetunesState()
+    public var composer = ComposerState()
     public var overlay: Overlay?
     public var server: ServerInfo
     public var lastError: String?
@@ -81,6 +88,10 @@ public enum AppEvent: Sendable {
     /// Once a second while something is running, to advance elapsed times.
     case tick(Date)
     case credits(Double?)
+    case finetunesLoaded([FinetuneEntry])
+    case finetuneUpdated(FinetuneEntry)
+    case finetuneDeleted(String)
+    case datasetScanned(FinetuneDataset)
     /// A side effect finished with a message for the user.
     case notice(String, isError: Bool)
 }
@@ -92,5 +103,10 @@ public enum AppEffect: Sendable, Equatable {
     case retryDownload(id: String)
     case copy(String, what: String)
     case openFolder(String)
+    case cancelTask(id: String)
+    case scanFolder(String)
+    case saveCaption(folder: String, image: String, text: String)
+    case refreshFinetunes
+    case deleteFinetune(String)
     case quit
 }

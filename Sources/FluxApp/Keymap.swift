@@ -7,6 +7,7 @@ public enum Keymap {
         KeyBinding(keys: [.char("?"), .function(1)], description: "Show the keys for this screen", group: "Global"),
         KeyBinding(keys: [.char("1")], description: "Endpoints", group: "Global"),
         KeyBinding(keys: [.char("2")], description: "Tasks", group: "Global"),
+        KeyBinding(keys: [.char("3")], description: "Fine-tunes", group: "Global"),
         KeyBinding(keys: [.char(":")], description: "Command palette", group: "Global"),
         KeyBinding(keys: [.char("q"), .ctrl("c")], description: "Quit (asks while tasks are being submitted)", group: "Global"),
     ]
@@ -43,11 +44,30 @@ public enum Keymap {
         KeyBinding(keys: [.char("f")], description: "Open the output folder", group: "Tasks"),
         KeyBinding(keys: [.char("d")], description: "Retry a failed download", group: "Tasks"),
         KeyBinding(keys: [.char("x"), .delete], label: "x/Delete", description: "Remove from the list (files stay)", group: "Tasks"),
+        KeyBinding(keys: [.char("c")], description: "Cancel a queued task or an upload in progress", group: "Tasks"),
         KeyBinding(keys: [.escape], description: "Clear the filter / close the detail", group: "Tasks"),
+    ]
+
+    public static let finetunes: [KeyBinding] = [
+        KeyBinding(keys: [.up, .down, .char("k"), .char("j")], label: "↑/↓ j/k", description: "Move", group: "Fine-tunes"),
+        KeyBinding(keys: [.enter, .char("u")], label: "Enter/u", description: "Use this fine-tune (opens a fine-tuned endpoint's form)", group: "Fine-tunes"),
+        KeyBinding(keys: [.char("n")], description: "Compose a new fine-tune from a folder", group: "Fine-tunes"),
+        KeyBinding(keys: [.char("r")], description: "Refresh from the server", group: "Fine-tunes"),
+        KeyBinding(keys: [.char("x"), .delete], label: "x/Delete", description: "Delete (asks first)", group: "Fine-tunes"),
+    ]
+
+    public static let composer: [KeyBinding] = [
+        KeyBinding(keys: [.enter], label: "Enter (folder)", description: "Scan the folder", group: "Composer"),
+        KeyBinding(keys: [.tab, .backTab], label: "Tab/Shift-Tab", description: "Folder → images → settings; in the folder, completes the path", group: "Composer"),
+        KeyBinding(keys: [.enter, .char("c")], label: "Enter/c (image)", description: "Edit the image's caption", group: "Composer"),
+        KeyBinding(keys: [.ctrl("s")], label: "Ctrl-S", description: "Save a caption / submit the fine-tune", group: "Composer"),
+        KeyBinding(keys: [.escape], description: "Back to the fine-tunes", group: "Composer"),
     ]
 
     public static func bindings(for screen: Screen) -> [KeyBinding] {
         switch screen {
+        case .finetunes: return finetunes + global
+        case .composer: return composer + global.filter { $0.keys.contains(.ctrl("c")) }
         case .picker: return picker + global
         case .form: return form + global.filter { $0.group != "Global" || $0.keys.contains(.ctrl("c")) }
         case .tasks: return tasks + global

@@ -40,6 +40,23 @@ public enum AppUpdate {
         case .credits(let credits):
             state.server.credits = credits
             return []
+        case .finetunesLoaded(let list):
+            state.finetunes.refreshing = false
+            state.finetunes.load(list)
+            state.form?.knownFinetunes = state.finetunes.ids
+            return []
+        case .finetuneUpdated(let entry):
+            state.finetunes.upsert(entry)
+            state.form?.knownFinetunes = state.finetunes.ids
+            return []
+        case .finetuneDeleted(let id):
+            state.finetunes.load(state.finetunes.entries.filter { $0.id != id })
+            state.toast("Deleted fine-tune \(id)", .success)
+            return []
+        case .datasetScanned(let dataset):
+            state.composer.setDataset(dataset)
+            if state.composer.focus == .path && !dataset.images.isEmpty { state.composer.focus = .images }
+            return []
         case .notice(let message, let isError):
             if isError { state.lastError = message }
             state.toast(message, isError ? .error : .info)
@@ -58,6 +75,7 @@ public enum AppUpdate {
             switch state.picker.handle(key) {
             case .open(let endpoint):
                 if state.form?.endpoint.id != endpoint.id { state.form = FormState(endpoint: endpoint) }
+                state.form?.knownFinetunes = state.finetunes.ids
                 state.screen = .form
                 return []
             case .handled: return []
@@ -95,6 +113,50 @@ public enum AppUpdate {
                 if key == .char("?") && (form.submitFocused || !form.form.focusIsText) { showHelp(&state) }
                 return []
             }
+        case .finetunes:
+            switch state.finetunes.handle(key) {
+            case .handled: return []
+            case .ignored: return handleGlobal(&state, key, textFocused: false)
+            case .compose:
+                state.screen = .composer
+                return []
+            case .refresh:
+                state.finetunes.refreshing = true
+                return [.refreshFinetunes]
+            case .use(let entry):
+                let endpoints = EndpointRegistry.all.filter(\.usesFinetune)
+                state.overlay = .useFinetune(finetuneID: entry.id, list: SelectableList(
+                    items: endpoints.map { ListItem(id: $0.id, title: $0.id, detail: $0.title) }, title: "Use \(entry.id.prefix(12)) with", filterable: false))
+                return []
+            case .delete(let entry):
+                state.overlay = .confirmDelete(finetuneID: entry.id, dialog: ModalDialog(
+                    title: "Delete fine-tune?", message: "\(entry.comment ?? entry.id) (\(entry.id)) will be deleted on the server. This cannot be undone.",
+                    buttons: ["Keep", "Delete"], kind: .warning))
+                return []
+            }
+        case .composer:
+            switch state.composer.handle(key) {
+            case .handled: return []
+            case .ignored: return []
+            case .back:
+                state.screen = .finetunes
+                return []
+            case .scan(let path): return [.scanFolder(path)]
+            case .saveCaption(let folder, let image, let text): return [.saveCaption(folder: folder, image: image, text: text)]
+            case .blocked(let why):
+                state.toast(why, .warning)
+                return []
+            case .openChoices(let field, let options, let selected):
+                var list = SelectableList(items: options.enumerated().map { ListItem(id: String($0.offset), title: $0.element) },
+                                          title: field, filterable: options.count > 6)
+                list.select(index: selected)
+                state.overlay = .choices(field: field, list: list)
+                return []
+            case .submit(let parameters):
+                state.screen = .tasks
+                state.toast("Uploading the fine-tune…", .info)
+                return [.submit(endpoint: "finetune", parameters: parameters)]
+            }
         case .tasks:
             let outcome = state.tasks.handle(key)
             switch outcome {
@@ -113,6 +175,7 @@ public enum AppUpdate {
                 var parameters = task.parameters
                 if let seed = task.seed, endpoint.field("seed") != nil { parameters["seed"] = .integer(seed) }
                 state.form = FormState(endpoint: endpoint, prefill: parameters)
+                state.form?.knownFinetunes = state.finetunes.ids
                 state.screen = .form
                 return []
             case .copy(let task):
@@ -134,6 +197,12 @@ public enum AppUpdate {
                 }
                 state.toast("Downloading again…", .info)
                 return [.retryDownload(id: task.id)]
+            case .cancel(let task):
+                guard task.phase == .queued || task.phase == .submitting else {
+                    state.toast("Only a queued task or an upload in progress can be cancelled", .warning)
+                    return []
+                }
+                return [.cancelTask(id: task.id)]
             case .remove(let task):
                 state.tasks.remove(id: task.id)
                 state.toast("Removed from the list; files kept", .info)
@@ -154,16 +223,19 @@ public enum AppUpdate {
         case .char("?"): showHelp(&state)
         case .char("1"): state.screen = .picker
         case .char("2"): state.screen = .tasks
+        case .char("3"): state.screen = .finetunes
         case .char(":"): openPalette(&state)
         case .char("q"): return requestQuit(&state)
-        case .escape where state.screen == .tasks: state.screen = .picker
+        case .escape where state.screen == .tasks || state.screen == .finetunes: state.screen = .picker
         default: break
         }
         return []
     }
 
     static func showHelp(_ state: inout AppState) {
-        let title = state.screen == .tasks ? "Task list keys" : state.screen == .form ? "Form keys" : "Endpoint picker keys"
+        let titles: [Screen: String] = [.tasks: "Task list keys", .form: "Form keys", .picker: "Endpoint picker keys",
+                                        .finetunes: "Fine-tunes keys", .composer: "Composer keys"]
+        let title = titles[state.screen] ?? "Keys"
         state.overlay = .help(HelpOverlay(title: title, bindings: Keymap.bindings(for: state.screen)))
     }
 
@@ -187,7 +259,8 @@ public enum AppUpdate {
     }
 
     static let paletteCommands: [(id: String, title: String)] = [
-        ("endpoints", "Go to endpoints"), ("tasks", "Go to tasks"), ("help", "Show keys"), ("quit", "Quit"),
+        ("endpoints", "Go to endpoints"), ("tasks", "Go to tasks"), ("finetunes", "Go to fine-tunes"),
+        ("composer", "Compose a fine-tune"), ("help", "Show keys"), ("quit", "Quit"),
     ] + EndpointRegistry.all.map { ("open:\($0.id)", "New \($0.id) task") }
 
     static func openPalette(_ state: inout AppState) {
@@ -239,11 +312,36 @@ public enum AppUpdate {
             if key == .escape && !list.isFiltering { state.overlay = nil; return [] }
             if key == .enter {
                 state.overlay = nil
-                if let index = list.selectedIndex { state.form?.choose(index, for: field) }
+                if let index = list.selectedIndex {
+                    if state.screen == .composer { state.composer.form.choose(index, for: field) }
+                    else { state.form?.choose(index, for: field) }
+                }
                 return []
             }
             _ = list.handle(key)
             state.overlay = .choices(field: field, list: list)
+        case .confirmDelete(let id, var dialog):
+            switch dialog.handle(key) {
+            case .chose(1):
+                state.overlay = nil
+                return [.deleteFinetune(id)]
+            case .chose, .dismissed:
+                state.overlay = nil
+            default:
+                state.overlay = .confirmDelete(finetuneID: id, dialog: dialog)
+            }
+        case .useFinetune(let id, var list):
+            if key == .escape { state.overlay = nil; return [] }
+            if key == .enter, let item = list.selectedItem, let endpoint = EndpointRegistry.endpoint(named: item.id) {
+                state.overlay = nil
+                var form = FormState(endpoint: endpoint, prefill: TaskParameters(["finetune_id": .text(id)]))
+                form.knownFinetunes = state.finetunes.ids
+                state.form = form
+                state.screen = .form
+                return []
+            }
+            _ = list.handle(key)
+            state.overlay = .useFinetune(finetuneID: id, list: list)
         case .palette(var list):
             // Enter runs the highlighted command even while the filter is being typed.
             if key == .enter {
@@ -261,6 +359,8 @@ public enum AppUpdate {
         switch id {
         case "endpoints": state.screen = .picker
         case "tasks": state.screen = .tasks
+        case "finetunes": state.screen = .finetunes
+        case "composer": state.screen = .composer
         case "help": showHelp(&state)
         case "quit": return requestQuit(&state)
         default:

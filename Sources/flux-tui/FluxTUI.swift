@@ -15,7 +15,7 @@ struct FluxTUI: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             EndpointsCommand.self, DescribeCommand.self, SubmitCommand.self, ResultCommand.self,
-            FinetunesCommand.self, SimulatorCommand.self,
+            FinetuneCommand.self, FinetunesCommand.self, SimulatorCommand.self,
         ]
     )
 

@@ -175,10 +175,33 @@ import FluxAPI
         #expect(missing.stderr.contains("404"))
     }
 
-    @Test func noSubcommandSaysTheUIIsNotThereYet() async throws {
+    @Test func finetuneCreateZipsAFolderAndWatchesTraining() async throws {
+        let dir = Fixtures.temporaryDirectory("ft-folder")
+        defer { Fixtures.cleanup(dir) }
+        for i in 1...3 {
+            Fixtures.write(Fixtures.png(width: 16, height: 16), "img \(i).png", in: dir)
+            Fixtures.write(Data("a TOK thing \(i)".utf8), "img \(i).txt", in: dir)
+        }
+        let out = try await run(["finetune", "create", dir.path, "--set", "finetune_comment=cli test", "--set", "mode=product",
+                                 "--set", "iterations=100", "--wait", "--json"], env: ["FLUX_SIM_FINETUNE_SECONDS": "0.5"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let json = try JSONValue.parse(out.stdout)
+        #expect(json["status"] == .string("Ready"))
+        #expect(json["endpoint"] == .string("finetune"))
+        #expect(json["id"]?.stringValue?.isEmpty == false)
+        // Problems are listed and nothing is sent.
+        Fixtures.write(Data("not a png".utf8), "broken.png", in: dir)
+        let bad = try await run(["finetune", "create", dir.path, "--set", "finetune_comment=x"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("broken.png: not a PNG, JPEG or WebP image despite its name"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("mode: is required"))
+        #expect(bad.stderr.contains("nothing was sent"))
+    }
+
+    @Test func withoutATerminalTheUIExplainsItself() async throws {
         let out = try await run([])
         #expect(out.status == 1)
-        #expect(out.stderr.contains("interactive interface"))
+        #expect(out.stderr.contains("needs a terminal"), "\(out.stderr)")
     }
 }
 

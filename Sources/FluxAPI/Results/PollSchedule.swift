@@ -22,7 +22,7 @@ public struct PollSchedule: Sendable, Equatable {
 
     public static let standard = PollSchedule()
     /// Fine-tunes train for many minutes; there is no hurry to notice.
-    public static let training = PollSchedule(minInterval: 2, maxInterval: 30, firstPollFraction: 0.05, ageFraction: 0.3)
+    public static let training = PollSchedule(minInterval: 2, maxInterval: 30, firstPollFraction: 0.015, ageFraction: 0.3)
 
     /// Seconds until the next poll.
     /// - Parameters:

@@ -34,6 +34,11 @@ public actor TaskEngine {
     private var queue: [String] = []
     private var submitting = 0
     private var pollingLoop: Task<Void, Never>?
+    /// Submits in flight, so an upload can be cancelled.
+    private var submitTasks: [String: Task<Void, Never>] = [:]
+    /// Fine-tunes the account is known to have, for the fine-tunes screen.
+    public nonisolated let finetuneUpdates: AsyncStream<FinetuneEntry>
+    private let finetuneContinuation: AsyncStream<FinetuneEntry>.Continuation
     /// Errors from the store are shown, not fatal: the UI keeps working.
     public private(set) var lastStoreError: String?
 
@@ -43,6 +48,7 @@ public actor TaskEngine {
         self.settings = settings
         self.poller = ResultPoller(client: client, maxConcurrent: 8)
         (updates, continuation) = AsyncStream.makeStream(of: TaskEntry.self, bufferingPolicy: .unbounded)
+        (finetuneUpdates, finetuneContinuation) = AsyncStream.makeStream(of: FinetuneEntry.self, bufferingPolicy: .unbounded)
     }
 
     /// Starts consuming poll results and resumes the tasks a previous run left active.
@@ -84,8 +90,10 @@ public actor TaskEngine {
 
     public func shutdown() async {
         pollingLoop?.cancel()
+        for task in submitTasks.values { task.cancel() }
         await poller.stop()
         continuation.finish()
+        finetuneContinuation.finish()
     }
 
     // MARK: commands from the UI
@@ -112,8 +120,22 @@ public actor TaskEngine {
         track(task)
     }
 
+    /// Stops a submit in progress (a fine-tune upload) or a queued task.
+    public func cancel(id: String) {
+        queue.removeAll { $0 == id }
+        submitTasks.removeValue(forKey: id)?.cancel()
+        guard var task = tasks[id], task.phase == .queued || task.phase == .submitting else { return }
+        task.phase = .cancelled
+        task.statusText = "Cancelled"
+        task.error = "cancelled before the server accepted it"
+        task.finishedAt = Date()
+        commit(task)
+        pump()
+    }
+
     /// Takes a task off the list (its files stay). A queued task is not submitted.
     public func remove(id: String) {
+        submitTasks.removeValue(forKey: id)?.cancel()
         queue.removeAll { $0 == id }
         if let remote = tasks[id]?.remoteID { Task { await poller.untrack(remote) } }
         tasks.removeValue(forKey: id)
@@ -134,39 +156,98 @@ public actor TaskEngine {
             task.phase = .submitting
             task.statusText = "Submitting"
             commit(task)
-            Task { await self.performSubmit(id) }
+            submitTasks[id] = Task { await self.performSubmit(id) }
         }
     }
 
+    /// A fine-tune whose `file_data` is a folder: scan, zip to a temporary file, stream it.
+    private func submitFinetuneFolder(_ id: String, folder: URL) async throws -> SubmitResponse {
+        guard var task = tasks[id] else { throw FluxError.cancelled }
+        let dataset = FinetuneDataset.scan(folder)
+        if dataset.issues.hasErrors { throw FluxError.invalidInput(dataset.issues.errors) }
+        var parameters = task.parameters
+        parameters["file_data"] = nil
+        let archive = ArchiveBuilder.temporaryURL()
+        defer { try? FileManager.default.removeItem(at: archive) }
+        task.statusText = "Zipping \(dataset.images.count) images"
+        commit(task)
+        _ = try ArchiveBuilder.build(dataset, to: archive)
+        let reporter = UploadReporter { [weak self] fraction in
+            Task { await self?.uploadProgress(id, fraction) }
+        }
+        return try await client.submitFinetune(archive: archive, parameters: parameters) { sent, total in
+            reporter.report(sent: sent, total: total)
+        }
+    }
+
+    private func uploadProgress(_ id: String, _ fraction: Double) {
+        guard var task = tasks[id], task.phase == .submitting else { return }
+        task.progress = fraction
+        task.statusText = "Uploading \(Int(fraction * 100))%"
+        commit(task)
+    }
+
     private func performSubmit(_ id: String) async {
+        defer { submitTasks.removeValue(forKey: id) }
         guard var task = tasks[id], let endpoint = EndpointRegistry.endpoint(named: task.endpoint) else { return }
-        let prepared: PreparedRequest
-        switch RequestPreparer.prepare(endpoint, task.parameters) {
-        case .success(let p): prepared = p
-        case .failure(let error):
-            fail(&task, phase: .failed, error: "\(error)")
-            return
+        var folder: URL?
+        if endpoint.createsFinetune, case .file(let path)? = task.parameters["file_data"] {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                folder = URL(fileURLWithPath: path)
+            }
+        }
+        var prepared: PreparedRequest?
+        if folder == nil {
+            switch RequestPreparer.prepare(endpoint, task.parameters) {
+            case .success(let p): prepared = p
+            case .failure(let error):
+                fail(&task, phase: .failed, error: "\(error)")
+                return
+            }
         }
         do {
-            let answer = try await client.submit(prepared)
+            let answer: SubmitResponse
+            if let folder { answer = try await submitFinetuneFolder(id, folder: folder) }
+            else { answer = try await client.submit(prepared!) }
+            if endpoint.createsFinetune { recordFinetune(answer.id, parameters: task.parameters) }
             task = tasks[id] ?? task
+            guard task.phase == .submitting else { return }
             task.remoteID = answer.id
             task.pollingURL = answer.pollingURL
             task.cost = answer.cost
             task.submittedAt = Date()
             task.phase = .running
+            task.progress = nil
             task.statusText = answer.status ?? "Pending"
             byRemoteID[answer.id] = id
             commit(task)
             track(task)
         } catch let error as FluxError {
             task = tasks[id] ?? task
+            guard task.phase == .submitting else { return }
             if case .submitUncertain = error { fail(&task, phase: .uncertain, error: error.description) }
+            else if case .cancelled = error { fail(&task, phase: .cancelled, error: "cancelled before the server accepted it") }
             else { fail(&task, phase: .failed, error: error.description) }
+        } catch is CancellationError {
+            task = tasks[id] ?? task
+            if task.phase == .submitting { fail(&task, phase: .cancelled, error: "cancelled before the server accepted it") }
         } catch {
             task = tasks[id] ?? task
             fail(&task, phase: .failed, error: "\(error)")
         }
+    }
+
+    /// Remembers a new fine-tune so the fine-tunes screen and forms know it at once.
+    private func recordFinetune(_ id: String, parameters: TaskParameters) {
+        func text(_ name: String) -> String? {
+            if case .text(let s)? = parameters[name] { return s }
+            return nil
+        }
+        let entry = FinetuneEntry(id: id, comment: text("finetune_comment"), triggerWord: text("trigger_word") ?? "TOK",
+                                  mode: text("mode"), finetuneType: text("finetune_type") ?? "full", statusText: "Pending")
+        do { try store.save(entry) } catch { lastStoreError = "\(error)" }
+        finetuneContinuation.yield(entry)
     }
 
     private func fail(_ task: inout TaskEntry, phase: TaskPhase, error: String) {
@@ -196,6 +277,9 @@ public actor TaskEngine {
             task.statusText = result.status.text
             task.progress = result.progress ?? task.progress
             if let seed = result.seed { task.seed = seed }
+            if EndpointRegistry.endpoint(named: task.endpoint)?.createsFinetune == true, let remote = task.remoteID {
+                updateFinetuneStatus(remote, status: result.status.text, progress: result.progress)
+            }
             guard result.status.isFinal else { commit(task); return }
             task.finishedAt = Date()
             switch result.status {
@@ -232,6 +316,16 @@ public actor TaskEngine {
                 self.repoll(localID)
             }
         }
+    }
+
+    private func updateFinetuneStatus(_ id: String, status: String, progress: Double?) {
+        guard var entry = (try? store.finetunes(includeHidden: true))?.first(where: { $0.id == id }) else { return }
+        guard entry.statusText != status || entry.progress != progress else { return }
+        entry.statusText = status
+        entry.progress = progress
+        entry.updatedAt = Date()
+        try? store.save(entry)
+        finetuneContinuation.yield(entry)
     }
 
     private func repoll(_ id: String) {
@@ -286,5 +380,25 @@ public actor TaskEngine {
     static func requestedSeed(_ parameters: TaskParameters) -> Int? {
         if case .integer(let s) = parameters["seed"] { return s }
         return nil
+    }
+}
+
+/// Turns byte counts into at most ~50 progress updates per upload.
+final class UploadReporter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lastStep = -1
+    private let onStep: @Sendable (Double) -> Void
+
+    init(onStep: @escaping @Sendable (Double) -> Void) { self.onStep = onStep }
+
+    func report(sent: Int, total: Int) {
+        guard total > 0 else { return }
+        let step = Int(Double(sent) / Double(total) * 50)
+        let fire = lock.withLock { () -> Bool in
+            guard step != lastStep else { return false }
+            lastStep = step
+            return true
+        }
+        if fire { onStep(Double(sent) / Double(total)) }
     }
 }

@@ -16,9 +16,16 @@ public struct FormState: Sendable, Equatable {
     public var completionHint: String?
     private var inspected: [String: String] = [:]
 
-    public init(endpoint: Endpoint, prefill: TaskParameters = TaskParameters()) {
+    /// Fields the form does not show (the composer supplies `file_data` from its folder).
+    public let excluded: Set<String>
+    /// Fine-tunes the account has, offered for `finetune_id` (Enter opens the list).
+    public var knownFinetunes: [String] = []
+
+    public init(endpoint: Endpoint, prefill: TaskParameters = TaskParameters(), excluding excluded: Set<String> = []) {
         self.endpoint = endpoint
-        let ordered = endpoint.fields.filter { !$0.advanced } + endpoint.fields.filter(\.advanced)
+        self.excluded = excluded
+        let visible = endpoint.fields.filter { !excluded.contains($0.name) }
+        let ordered = visible.filter { !$0.advanced } + visible.filter(\.advanced)
         form = Form(fields: ordered.map { Self.formField(for: $0, value: prefill[$0.name]) }, wrapsFocus: false)
         revalidate()
     }
@@ -94,7 +101,7 @@ public struct FormState: Sendable, Equatable {
     public func parameters() -> (TaskParameters, [ValidationIssue]) {
         var parameters = TaskParameters()
         var issues: [ValidationIssue] = []
-        for field in endpoint.fields {
+        for field in endpoint.fields where !excluded.contains(field.name) {
             guard let value = form.value(of: field.name) else { continue }
             switch value {
             case .text(let text):
@@ -133,7 +140,8 @@ public struct FormState: Sendable, Equatable {
         }
         let (_, fileIssues) = RequestPreparer.inspectFiles(endpoint, parameters)
         let failed = Set(parseIssues.compactMap(\.field))
-        let validation = Validator.validate(endpoint, parameters, images: images).filter { !($0.field.map(failed.contains) ?? false) }
+        let validation = Validator.validate(endpoint, parameters, images: images)
+            .filter { !($0.field.map(failed.contains) ?? false) && !($0.field.map(excluded.contains) ?? false) }
         issues = parseIssues + validation + fileIssues
         var errors: [String: String] = [:]
         var warnings: [String: String] = [:]
@@ -168,6 +176,10 @@ public struct FormState: Sendable, Equatable {
 
     /// Sets a choice field to one of its options (from the choice list).
     public mutating func choose(_ index: Int, for id: String) {
+        if id == "finetune_id", knownFinetunes.indices.contains(index) {
+            setText(knownFinetunes[index], for: id)
+            return
+        }
         guard var field = form[id], case .choice(var picker) = field.control else { return }
         picker.select(index)
         field.control = .choice(picker)
@@ -207,6 +219,10 @@ public struct FormState: Sendable, Equatable {
         case .enter:
             if let field = form.focusedField, case .choice(let picker) = field.control {
                 return .openChoices(field: field.id, options: picker.options, selected: picker.selectedIndex)
+            }
+            if let field = form.focusedField, field.id == "finetune_id", !knownFinetunes.isEmpty {
+                let current = form.value(of: field.id)?.stringValue ?? ""
+                return .openChoices(field: field.id, options: knownFinetunes, selected: knownFinetunes.firstIndex(of: current) ?? 0)
             }
         default: break
         }

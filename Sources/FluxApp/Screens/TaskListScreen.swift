@@ -107,6 +107,7 @@ public struct TaskListState: Sendable, Equatable {
         case openFolder(TaskEntry)
         case retryDownload(TaskEntry)
         case remove(TaskEntry)
+        case cancel(TaskEntry)
     }
 
     public mutating func handle(_ key: KeyEvent) -> Outcome {
@@ -156,6 +157,7 @@ public struct TaskListState: Sendable, Equatable {
         case .char("f"): return .openFolder(task)
         case .char("d"): return .retryDownload(task)
         case .char("x"), .delete: return .remove(task)
+        case .char("c"): return .cancel(task)
         default: return .ignored
         }
     }
@@ -257,7 +259,12 @@ public enum TaskFormat {
     public static func statusCell(_ task: TaskEntry, width: Int) -> (text: String, role: ThemeRole) {
         switch task.phase {
         case .queued: return ("… Queued", .muted)
-        case .submitting: return ("↑ Submitting", .info)
+        case .submitting:
+            if let p = task.progress {
+                let percent = "\(Int((p * 100).rounded()))%"
+                return ("↑" + ProgressBar.bar(fraction: p, width: max(3, width - percent.count - 2)) + " " + percent, .progress)
+            }
+            return ("↑ " + (task.statusText ?? "Submitting"), .info)
         case .running:
             let status = task.statusText ?? "Pending"
             if let p = task.progress {
@@ -300,7 +307,9 @@ struct TaskDetailView {
         out.append((times, .muted))
         for name in task.parameters.values.keys.sorted() {
             guard let value = task.parameters[name] else { continue }
-            out.append(("  \(name) = \(TaskFormat.oneLine(value.displayText))", .text))
+            // A secret (webhook_secret) is held in memory until submitted: never draw it.
+            let secret = EndpointRegistry.endpoint(named: task.endpoint)?.field(name)?.kind == .secret
+            out.append(("  \(name) = \(secret ? "••••••" : TaskFormat.oneLine(value.displayText))", .text))
         }
         return out
     }

@@ -18,6 +18,8 @@ public enum AppView {
         case .form:
             if let form = state.form { form.render(into: &buffer, in: rows[1], theme: theme) }
         case .tasks: state.tasks.render(into: &buffer, in: rows[1], theme: theme, now: state.now)
+        case .finetunes: state.finetunes.render(into: &buffer, in: rows[1], theme: theme)
+        case .composer: state.composer.render(into: &buffer, in: rows[1], theme: theme)
         }
         if let toast = state.toasts.current(at: state.instant) {
             toast.render(into: &buffer, in: rows[2], theme: theme)
@@ -34,6 +36,7 @@ public enum AppView {
         let tabs: [(String, Bool)] = [
             (" 1 Endpoints ", state.screen == .picker || state.screen == .form),
             (" 2 Tasks\(state.tasks.activeCount > 0 ? " (\(state.tasks.activeCount))" : "") ", state.screen == .tasks),
+            (" 3 Fine-tunes ", state.screen == .finetunes || state.screen == .composer),
         ]
         for (label, active) in tabs {
             x += 1
@@ -79,9 +82,9 @@ public enum AppView {
             }
             buffer.writeLine("↑/↓ scroll · any other key closes · base64 shortened, secrets hidden",
                              in: inner.row(inner.height - 1), style: theme.style(.hint))
-        case .confirmQuit(let dialog):
+        case .confirmQuit(let dialog), .confirmDelete(_, let dialog):
             dialog.render(into: &buffer, in: area, theme: theme)
-        case .copyMenu(_, let picker), .palette(let picker), .choices(_, let picker):
+        case .copyMenu(_, let picker), .palette(let picker), .choices(_, let picker), .useFinetune(_, let picker):
             let frame = area.centered(width: min(area.width - 4, 60), height: min(area.height - 2, picker.items.count + 4))
             buffer.fill(frame, style: theme.style(.dialog))
             buffer.drawBox(frame, style: theme.style(.borderFocused), title: picker.title, titleStyle: theme.style(.title))
