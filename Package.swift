@@ -48,7 +48,9 @@ let package = Package(
         .target(name: "TaskStore", dependencies: ["FluxAPI", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "TerminalKit", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "CursesBackend", dependencies: ["TerminalKit", "CNcursesw"]),
-        .target(name: "FluxApp", dependencies: ["FluxAPI", "TaskStore", "TerminalKit", .product(name: "TOMLKit", package: "TOMLKit")]),
+        // Images drawn with half-block cells (decode, scale, map to the terminal's colours).
+        .target(name: "ImagePreview", dependencies: ["ImageCodec", "TerminalKit"]),
+        .target(name: "FluxApp", dependencies: ["FluxAPI", "TaskStore", "TerminalKit", "ImagePreview", .product(name: "TOMLKit", package: "TOMLKit")]),
 
         // MARK: executables
         .executableTarget(
@@ -75,7 +77,8 @@ let package = Package(
         .testTarget(name: "FluxAPITests", dependencies: ["FluxAPI", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"]),
         .testTarget(name: "FluxSimulatorTests", dependencies: ["FluxSimulator", "FluxAPI", "TestSupport"]),
-        .testTarget(name: "FluxAppTests", dependencies: ["FluxApp", "FluxAPI", "TaskStore", "TerminalKit", "FluxSimulator", "TestSupport"]),
+        .testTarget(name: "FluxAppTests", dependencies: ["FluxApp", "FluxAPI", "TaskStore", "TerminalKit", "FluxSimulator", "TestSupport", "ImageCodec", "ImagePreview"]),
+        .testTarget(name: "ImagePreviewTests", dependencies: ["ImagePreview", "ImageCodec", "TerminalKit"]),
         .testTarget(name: "TaskStoreTests", dependencies: ["TaskStore", "FluxAPI", "TestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["flux-tui", "terminalkit-demo", "TestSupport", "FluxAPI", "FluxApp", "TaskStore"]),

@@ -16,7 +16,9 @@
 //   thrown errors. Restoring means: bracketed paste off, cursor visible, endwin.
 // - Colours: theme colours (already resolved for the colour mode) become ncurses colour pairs,
 //   created on first use and cached; 256-colour, 8-colour and direct-colour terminals are handled,
-//   and in `.none` mode colours are never started.
+//   and in `.none` mode colours are never started. Pairs are counted per screen cell
+//   (`ColorPairTable`): once every pair number is used, pairs that no cell shows any more are
+//   redefined, so image previews never run the terminal out of pairs.
 
 import CNcursesw
 import Foundation
@@ -75,13 +77,14 @@ public final class CursesTerminal: TerminalBackend {
         var lastFrame: ScreenBuffer? = nil
         var lastReportedSize: Size
         var cursorVisible: Int32 = -1
-        var pairs: [PairKey: Int32] = [:]
-        var nextPair: Int32 = 1
+        /// Colour pairs, counted per screen cell so that pairs no longer shown are recycled
+        /// (image previews need far more fg/bg combinations than themes).
+        var pairs: ColorPairTable<PairKey>
         var framesPainted = 0
         var cellsPainted = 0
     }
 
-    private struct PairKey: Hashable {
+    private struct PairKey: Hashable, Sendable {
         var fg: Int32
         var bg: Int32
     }
@@ -103,7 +106,6 @@ public final class CursesTerminal: TerminalBackend {
     private let signalWriteFD: Int32
     private let bracketedPaste: Bool
     private let colorCount: Int32
-    private let colorPairLimit: Int32
     private let directColor: Bool
 
     /// Starts curses on the process's terminal. Call `shutdown()` when done (or use `run`).
@@ -161,13 +163,13 @@ public final class CursesTerminal: TerminalBackend {
         }
         self.colorMode = mode
         self.colorCount = colors
-        self.colorPairLimit = cnc_color_pairs()
         self.directColor = colors >= 1 << 24
         self.signalReadFD = readFD
         self.signalWriteFD = writeFD
         self.bracketedPaste = options.bracketedPaste
         let size = Size(width: Int(cnc_cols()), height: Int(cnc_lines()))
-        self.state = Locked(State(size: size, lastReportedSize: size))
+        let pairCapacity = max(0, Int(cnc_color_pairs()) - 1)
+        self.state = Locked(State(size: size, lastReportedSize: size, pairs: ColorPairTable(capacity: pairCapacity)))
         (events, continuation) = AsyncStream<KeyEvent>.makeStream(bufferingPolicy: .unbounded)
 
         cnc_erase()
@@ -214,6 +216,7 @@ public final class CursesTerminal: TerminalBackend {
             if diff.isFullRepaint {
                 // First frame or new size: start from a clean physical screen.
                 if s.lastFrame != nil { cnc_clear() } else { cnc_erase() }
+                s.pairs.screenCleared(cellCount: s.size.width * s.size.height)
             }
             var scalars: [wchar_t] = []
             scalars.reserveCapacity(8)
@@ -257,6 +260,11 @@ public final class CursesTerminal: TerminalBackend {
         }
         let attrs = attributes(cell.style.attributes)
         let pair = colorMode == .none ? 0 : pairNumber(cell.style, &s)
+        if x < s.size.width, y < s.size.height {
+            let index = y * s.size.width + x
+            s.pairs.setCell(index, to: pair)
+            if cell.width == 2, x + 1 < s.size.width { s.pairs.setCell(index + 1, to: pair) }
+        }
         let count = Int32(scalars.count)
         let result = scalars.withUnsafeBufferPointer { p in
             cnc_put_cluster(Int32(y), Int32(x), p.baseAddress, count, attrs, pair)
@@ -305,15 +313,13 @@ public final class CursesTerminal: TerminalBackend {
     private func pairNumber(_ style: Style, _ s: inout State) -> Int32 {
         let key = PairKey(fg: colorNumber(style.foreground), bg: colorNumber(style.background))
         if key.fg == -1 && key.bg == -1 { return 0 }
-        if let p = s.pairs[key] { return p }
-        // Out of pairs: fall back to the default colours rather than recolouring cells that are
-        // already on screen.
-        guard s.nextPair < colorPairLimit else { return 0 }
-        let p = s.nextPair
-        guard init_extended_pair(p, key.fg, key.bg) == cnc_ok() else { return 0 }
-        s.nextPair += 1
-        s.pairs[key] = p
-        return p
+        // Every pair shown on screen: fall back to the default colours rather than recolouring
+        // cells that are already on screen. Pairs no cell shows any more are redefined.
+        switch s.pairs.acquire(key) {
+        case .cached(let p): return p
+        case .assigned(let p): return init_extended_pair(p, key.fg, key.bg) == cnc_ok() ? p : 0
+        case nil: return 0
+        }
     }
 
     // MARK: input

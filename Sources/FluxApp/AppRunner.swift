@@ -1,5 +1,6 @@
 import FluxAPI
 import Foundation
+import ImagePreview
 import TaskStore
 import TerminalKit
 
@@ -28,6 +29,7 @@ public final class AppRunner: Sendable {
     /// Runs until the user quits. The caller restores the terminal.
     public func run() async {
         var state = AppState(server: server, size: backend.size)
+        state.colorMode = backend.colorMode
         let (events, continuation) = AsyncStream.makeStream(of: AppEvent.self, bufferingPolicy: .unbounded)
 
         let keys = backend.events
@@ -69,7 +71,7 @@ public final class AppRunner: Sendable {
         // Opt-in for benchmarks (scripts/bench): the CLOCK_MONOTONIC time of the first painted frame.
         var firstFrameTrace = ProcessInfo.processInfo.environment["FLUX_TUI_TRACE_FIRST_FRAME"]
         for await event in events {
-            let effects = AppUpdate.update(&state, event)
+            let effects = AppUpdate.update(&state, event) + AppUpdate.previewEffects(&state)
             for effect in effects { await perform(effect, continuation: continuation) }
             if state.quitting { break }
             let frame = AppView.render(state, theme: theme)
@@ -112,6 +114,16 @@ public final class AppRunner: Sendable {
         case .openFolder(let path):
             if let problem = SystemActions.open(path) { continuation.yield(.notice(problem, isError: false)) }
             else { continuation.yield(.notice("Opened \(path)", isError: false)) }
+        case .openFile(let path):
+            if let problem = SystemActions.open(path) { continuation.yield(.notice(problem, isError: false)) }
+            else { continuation.yield(.notice("Opened \(path)", isError: false)) }
+        case .loadPreview(let key, let mode):
+            // Decoding and scaling take milliseconds: never on the loop.
+            Task.detached(priority: .utility) {
+                let modified = PreviewLoader.modificationDate(path: key.path)
+                let result = PreviewLoader.load(path: key.path, columns: key.columns, rows: key.rows, mode: mode)
+                continuation.yield(.previewLoaded(key, LoadedPreview(result: result, modified: modified)))
+            }
         case .cancelTask(let id):
             await engine.cancel(id: id)
         case .scanFolder(let path):

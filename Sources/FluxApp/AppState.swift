@@ -1,5 +1,6 @@
 import FluxAPI
 import Foundation
+import ImagePreview
 import TaskStore
 import TerminalKit
 
@@ -27,6 +28,8 @@ public enum Overlay: Sendable, Equatable {
     case confirmDelete(finetuneID: String, dialog: ModalDialog)
     /// Which fine-tuned endpoint to open with a fine-tune.
     case useFinetune(finetuneID: String, list: SelectableList)
+    /// A task's output image over the whole content area (`p`); any key closes, `o` opens it.
+    case imagePreview(path: String, title: String)
 }
 
 /// What the status bar shows about the server.
@@ -63,6 +66,10 @@ public struct AppState: Sendable {
     /// Set when the app should exit.
     public var quitting = false
     public var minimumSize = MinimumSizeGuard(minimum: Size(width: 80, height: 24))
+    /// What colours the terminal shows (from the backend); previews are mapped for it.
+    public var colorMode: ColorMode = .c256
+    /// Decoded image previews; views draw from here and never decode.
+    public var previews = PreviewCache(capacity: 32)
 
     public init(server: ServerInfo, size: Size, now: Date = Date()) {
         self.server = server
@@ -94,6 +101,8 @@ public enum AppEvent: Sendable {
     case datasetScanned(FinetuneDataset)
     /// A side effect finished with a message for the user.
     case notice(String, isError: Bool)
+    /// An image preview was decoded and scaled off the loop.
+    case previewLoaded(PreviewKey, LoadedPreview)
 }
 
 /// Side effects `update` asks for; the runner performs them and may answer with events.
@@ -103,6 +112,10 @@ public enum AppEffect: Sendable, Equatable {
     case retryDownload(id: String)
     case copy(String, what: String)
     case openFolder(String)
+    /// Opens a file with the desktop's viewer.
+    case openFile(String)
+    /// Decodes and scales an image for a preview box, off the loop; answered by `.previewLoaded`.
+    case loadPreview(PreviewKey, ColorMode)
     case cancelTask(id: String)
     case scanFolder(String)
     case saveCaption(folder: String, image: String, text: String)

@@ -42,6 +42,8 @@ public enum Keymap {
         KeyBinding(keys: [.char("e")], description: "Edit and resubmit (opens the form prefilled)", group: "Tasks"),
         KeyBinding(keys: [.char("y")], description: "Copy seed, path or id", group: "Tasks"),
         KeyBinding(keys: [.char("f")], description: "Open the output folder", group: "Tasks"),
+        KeyBinding(keys: [.char("p")], description: "Preview the output full screen (any key closes)", group: "Tasks"),
+        KeyBinding(keys: [.char("o")], description: "Open the output with the desktop's viewer", group: "Tasks"),
         KeyBinding(keys: [.char("d")], description: "Retry a failed download", group: "Tasks"),
         KeyBinding(keys: [.char("x"), .delete], label: "x/Delete", description: "Remove from the list (files stay)", group: "Tasks"),
         KeyBinding(keys: [.char("c")], description: "Cancel a queued task or an upload in progress", group: "Tasks"),
@@ -64,12 +66,15 @@ public enum Keymap {
         KeyBinding(keys: [.escape], description: "Back to the fine-tunes", group: "Composer"),
     ]
 
+    /// In forms and the composer printable keys are typed, so only Ctrl-C quits.
+    static let quitOnly = KeyBinding(keys: [.ctrl("c")], description: "Quit (asks while tasks are being submitted)", group: "Global")
+
     public static func bindings(for screen: Screen) -> [KeyBinding] {
         switch screen {
         case .finetunes: return finetunes + global
-        case .composer: return composer + global.filter { $0.keys.contains(.ctrl("c")) }
+        case .composer: return composer + [quitOnly]
         case .picker: return picker + global
-        case .form: return form + global.filter { $0.group != "Global" || $0.keys.contains(.ctrl("c")) }
+        case .form: return form + [quitOnly]
         case .tasks: return tasks + global
         }
     }

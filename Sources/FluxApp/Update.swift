@@ -15,7 +15,7 @@ public enum AppUpdate {
             return handleKey(&state, key)
         case .tasksLoaded(let tasks):
             state.tasks.load(tasks)
-            state.lastSeed = tasks.first { $0.seed != nil }?.seed
+            state.lastSeed = state.tasks.all.first { $0.seed != nil }?.seed
             return []
         case .taskUpdated(let task):
             let previous = state.tasks.task(id: task.id)
@@ -61,7 +61,29 @@ public enum AppUpdate {
             if isError { state.lastError = message }
             state.toast(message, isError ? .error : .info)
             return []
+        case .previewLoaded(let key, let preview):
+            state.previews.store(key, preview)
+            return []
         }
+    }
+
+    // MARK: previews
+
+    /// The previews the current screen shows, worked out with the views' own layout functions.
+    static func wantedPreviews(_ state: AppState) -> [PreviewKey] {
+        guard state.colorMode != .none, !state.minimumSize.isTooSmall(state.size) else { return [] }
+        if case .imagePreview(let path, _)? = state.overlay {
+            let area = AppView.fullPreviewArea(state.size)
+            return area.isEmpty ? [] : [PreviewKey(path: path, columns: area.width, rows: area.height)]
+        }
+        guard state.overlay == nil, state.screen == .tasks else { return [] }
+        return state.tasks.previewKey(in: AppView.contentArea(state.size)).map { [$0] } ?? []
+    }
+
+    /// Loads for the previews on screen that are neither cached nor on their way. The runner calls
+    /// this after every `update`, so views only ever draw from the cache.
+    public static func previewEffects(_ state: inout AppState) -> [AppEffect] {
+        wantedPreviews(state).filter { state.previews.request($0) }.map { .loadPreview($0, state.colorMode) }
     }
 
     // MARK: keys
@@ -158,6 +180,7 @@ public enum AppUpdate {
                 return [.submit(endpoint: "finetune", parameters: parameters)]
             }
         case .tasks:
+            state.tasks.cursor.viewportHeight = state.tasks.tableBodyHeight(in: Size(width: state.size.width, height: max(0, state.size.height - 3)))
             let outcome = state.tasks.handle(key)
             switch outcome {
             case .handled: return []
@@ -183,6 +206,19 @@ public enum AppUpdate {
                              ListItem(id: "id", title: "Task id", detail: task.remoteID ?? task.id)]
                 if let path = task.outputs.first { items.insert(ListItem(id: "path", title: "Output path", detail: path), at: 1) }
                 state.overlay = .copyMenu(taskID: task.id, picker: SelectableList(items: items, title: "Copy", filterable: false))
+                return []
+            case .openOutput(let task):
+                guard let path = task.outputs.first else {
+                    state.toast("This task has no output yet", .warning)
+                    return []
+                }
+                return [.openFile(path)]
+            case .previewOutput(let task):
+                guard let path = task.outputs.first, task.phase == .done else {
+                    state.toast("This task has no image to preview yet", .warning)
+                    return []
+                }
+                state.overlay = .imagePreview(path: path, title: "\(task.endpoint) · \(URL(fileURLWithPath: path).lastPathComponent)")
                 return []
             case .openFolder(let task):
                 guard let path = task.outputs.first else {
@@ -274,8 +310,14 @@ public enum AppUpdate {
         guard let overlay = state.overlay else { return [] }
         switch overlay {
         case .help(var help):
-            if key == .char("?") || key == .function(1) || help.handle(key) == .dismissed { state.overlay = nil }
-            else { state.overlay = .help(help) }
+            // Scroll keys scroll; any other key closes the help.
+            let scrolls: Set<KeyEvent> = [.up, .down, .pageUp, .pageDown, .home, .end, .char("j"), .char("k")]
+            if scrolls.contains(key) {
+                _ = help.handle(key)
+                state.overlay = .help(help)
+            } else {
+                state.overlay = nil
+            }
         case .preview(let title, let lines, let offset):
             switch key {
             case .up, .char("k"): state.overlay = .preview(title: title, lines: lines, offset: max(0, offset - 1))
@@ -284,6 +326,10 @@ public enum AppUpdate {
             case .pageUp: state.overlay = .preview(title: title, lines: lines, offset: max(0, offset - 10))
             default: state.overlay = nil
             }
+        case .imagePreview(let path, _):
+            // Any key closes; o opens the image with the desktop's viewer.
+            state.overlay = nil
+            if key == .char("o") { return [.openFile(path)] }
         case .confirmQuit(var dialog):
             switch dialog.handle(key) {
             case .chose(1):
@@ -302,7 +348,9 @@ public enum AppUpdate {
                 state.overlay = nil
                 guard let task = state.tasks.task(id: taskID) else { return [] }
                 switch picker.items[index].id {
-                case "seed": return task.seed.map { [.copy(String($0), what: "seed")] } ?? []
+                case "seed":
+                    guard let seed = task.seed else { state.toast("This task has no seed yet", .warning); return [] }
+                    return [.copy(String(seed), what: "seed")]
                 case "path": return task.outputs.first.map { [.copy($0, what: "path")] } ?? []
                 default: return [.copy(task.remoteID ?? task.id, what: "task id")]
                 }

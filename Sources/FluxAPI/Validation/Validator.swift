@@ -37,7 +37,9 @@ public enum Validator {
             issues += range(field, Double(i))
             if let multiple = field.multipleOf, i % multiple != 0 {
                 let lower = i / multiple * multiple
-                issues.append(.error(field.name, "must be a multiple of \(multiple) (try \(lower) or \(lower + multiple))",
+                // Near Int.max the next multiple does not exist (adding would trap).
+                let (upper, overflow) = lower.addingReportingOverflow(multiple)
+                issues.append(.error(field.name, "must be a multiple of \(multiple) (try \(lower)\(overflow ? "" : " or \(upper)"))",
                                      type: "multiple_of"))
             }
         case (.integer, _):

@@ -211,7 +211,8 @@ public struct FormState: Sendable, Equatable {
             setText("", for: "seed")
             return .handled
         case .ctrl("l"):
-            guard let lastSeed, endpoint.field("seed") != nil else { return .blocked("no previous seed yet") }
+            guard endpoint.field("seed") != nil else { return .blocked("\(endpoint.id) has no seed field") }
+            guard let lastSeed else { return .blocked("no previous seed yet") }
             setText(String(lastSeed), for: "seed")
             return .handled
         case .tab:

@@ -1,5 +1,6 @@
 import FluxAPI
 import Foundation
+import ImagePreview
 import TaskStore
 import TerminalKit
 
@@ -105,6 +106,8 @@ public struct TaskListState: Sendable, Equatable {
         case edit(TaskEntry)
         case copy(TaskEntry)
         case openFolder(TaskEntry)
+        case openOutput(TaskEntry)
+        case previewOutput(TaskEntry)
         case retryDownload(TaskEntry)
         case remove(TaskEntry)
         case cancel(TaskEntry)
@@ -141,6 +144,10 @@ public struct TaskListState: Sendable, Equatable {
                 refilter(keeping: selected?.id)
                 return .handled
             }
+            if showDetail && selected != nil {
+                showDetail = false
+                return .handled
+            }
             return .ignored
         case .enter:
             showDetail.toggle()
@@ -155,6 +162,8 @@ public struct TaskListState: Sendable, Equatable {
         case .char("e"): return .edit(task)
         case .char("y"): return .copy(task)
         case .char("f"): return .openFolder(task)
+        case .char("o"): return .openOutput(task)
+        case .char("p"): return .previewOutput(task)
         case .char("d"): return .retryDownload(task)
         case .char("x"), .delete: return .remove(task)
         case .char("c"): return .cancel(task)
@@ -164,14 +173,45 @@ public struct TaskListState: Sendable, Equatable {
 
     // MARK: view
 
-    public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, now: Date) {
+    /// Rows of the detail pane in an area of `size`: enough for the selected task's facts and
+    /// parameters (in columns), at most three fifths of the area.
+    func detailHeight(in size: Size) -> Int {
+        guard showDetail, let task = selected else { return 0 }
+        let view = TaskDetailView(task: task, now: Date())
+        let needed = view.headerLines().count + (view.parameterCells().count + view.columns(width: size.width - 2) - 1)
+            / view.columns(width: size.width - 2) + 2
+        // A finished image gets rows for its preview beside the parameters.
+        let previewRows = task.phase == .done && !task.outputs.isEmpty
+            ? view.headerLines().count + 2 + max(6, size.height / 4) : 0
+        return max(6, min(max(needed, previewRows), size.height * 3 / 5))
+    }
+
+    /// Table rows visible in an area of `size`; keeps PgUp/PgDn and scrolling in step with the view.
+    public func tableBodyHeight(in size: Size) -> Int {
+        let filterRow = isFiltering || !filter.text.isEmpty ? 1 : 0
+        return max(0, size.height - detailHeight(in: size) - 2 - filterRow - 1)
+    }
+
+    public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, now: Date,
+                       previews: PreviewCache? = nil, colorMode: ColorMode = .c256) {
         guard !area.isEmpty else { return }
-        let detailHeight = showDetail && selected != nil ? max(8, min(16, area.height * 2 / 5)) : 0
+        let detailHeight = self.detailHeight(in: area.size)
         let parts = area.splitRows(detailHeight > 0 ? [.fill(), .fixed(detailHeight)] : [.fill()])
         renderTable(into: &buffer, in: parts[0], theme: theme, now: now)
         if parts.count > 1, let task = selected {
-            TaskDetailView(task: task, now: now).render(into: &buffer, in: parts[1], theme: theme)
+            TaskDetailView(task: task, now: now, previews: previews, colorMode: colorMode)
+                .render(into: &buffer, in: parts[1], theme: theme)
         }
+    }
+
+    /// The preview the detail pane shows for the selected task in `area` (same layout as
+    /// `render`), if any: what `AppUpdate.previewEffects` asks the runner to load.
+    public func previewKey(in area: Rect) -> PreviewKey? {
+        let detailHeight = self.detailHeight(in: area.size)
+        guard !area.isEmpty, detailHeight > 0, let task = selected, let path = task.outputs.first else { return nil }
+        let detail = area.splitRows([.fill(), .fixed(detailHeight)])[1]
+        guard let box = TaskDetailView(task: task, now: Date(timeIntervalSince1970: 0)).previewBox(in: detail) else { return nil }
+        return PreviewKey(path: path, columns: box.width, rows: box.height)
     }
 
     struct Columns {
@@ -283,12 +323,31 @@ public enum TaskFormat {
     }
 }
 
-/// Every fact about one task: parameters, timings, errors, outputs.
+/// Every fact about one task: parameters, timings, errors, outputs. Parameters are laid out in
+/// columns so that all of them fit; what still does not fit is counted, never dropped silently.
 struct TaskDetailView {
     let task: TaskEntry
     let now: Date
+    /// Previews to draw from (nil: no preview box, as in tests of the text alone).
+    var previews: PreviewCache? = nil
+    var colorMode: ColorMode = .c256
 
-    func lines() -> [(String, ThemeRole)] {
+    /// Where a finished task's image preview goes inside the pane `area`: right of the
+    /// parameters, below the full-width header lines (status, output paths, ids), a third of the
+    /// width at most. Nil when there is no finished output or no room.
+    func previewBox(in area: Rect) -> Rect? {
+        guard task.phase == .done, !task.outputs.isEmpty else { return nil }
+        let rest = area.inset(horizontal: 1, vertical: 1).droppingTop(headerLines().count)
+        var width = min(rest.width / 3, rest.height * 4)
+        guard rest.height >= 2, width >= 4 else { return nil }
+        // Every parameter stays visible: narrow the preview until they fit beside it (if they can).
+        let count = parameterCells().count
+        func fits(_ w: Int) -> Bool { count <= columns(width: rest.width - w - 1) * rest.height }
+        if !fits(width), let narrower = stride(from: width - 1, through: 4, by: -1).first(where: fits) { width = narrower }
+        return Rect(x: rest.maxX - width, y: rest.y, width: width, height: rest.height)
+    }
+
+    func headerLines() -> [(String, ThemeRole)] {
         var out: [(String, ThemeRole)] = []
         let status = task.statusText ?? task.phase.rawValue
         var head = "\(task.endpoint) · \(status)"
@@ -299,26 +358,71 @@ struct TaskDetailView {
         out.append((head, .text))
         if let error = task.error { out.append(("✗ " + error, task.phase == .moderated || task.phase == .uncertain ? .warning : .error)) }
         for path in task.outputs { out.append(("→ " + path, .success)) }
-        out.append(("id \(task.remoteID ?? "(not submitted)")", .muted))
         let iso = ISO8601DateFormatter()
+        out.append(("id \(task.remoteID ?? "(not submitted)")", .muted))
         var times = "created \(iso.string(from: task.createdAt))"
         if let s = task.submittedAt { times += " · submitted \(iso.string(from: s))" }
         if let f = task.finishedAt { times += " · finished \(iso.string(from: f))" }
         out.append((times, .muted))
-        for name in task.parameters.values.keys.sorted() {
-            guard let value = task.parameters[name] else { continue }
-            // A secret (webhook_secret) is held in memory until submitted: never draw it.
-            let secret = EndpointRegistry.endpoint(named: task.endpoint)?.field(name)?.kind == .secret
-            out.append(("  \(name) = \(secret ? "••••••" : TaskFormat.oneLine(value.displayText))", .text))
-        }
         return out
+    }
+
+    func parameterCells() -> [String] {
+        let endpoint = EndpointRegistry.endpoint(named: task.endpoint)
+        return task.parameters.values.keys.sorted().compactMap { name in
+            guard let value = task.parameters[name] else { return nil }
+            // A secret (webhook_secret) is held in memory until submitted: never draw it.
+            let secret = endpoint?.field(name)?.kind == .secret
+            return "  \(name) = \(secret ? "••••••" : TaskFormat.oneLine(value.displayText))"
+        }
+    }
+
+    func columns(width: Int) -> Int { width >= 150 ? 3 : (width >= 70 ? 2 : 1) }
+
+    /// Everything as lines for a pane of `width` columns (tests read this).
+    func lines(width: Int = 118) -> [(String, ThemeRole)] {
+        headerLines() + parameterCells().map { ($0, ThemeRole.text) }
     }
 
     func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme) {
         buffer.drawBox(area, style: theme.style(.border), title: "Details", titleStyle: theme.style(.title))
-        let inner = area.inset(horizontal: 1, vertical: 1)
-        for (i, line) in lines().prefix(inner.height).enumerated() {
-            buffer.writeLine(line.0, in: inner.row(i), style: theme.style(line.1))
+        var inner = area.inset(horizontal: 1, vertical: 1)
+        guard inner.height > 0 else { return }
+        if let previews, let path = task.outputs.first, let box = previewBox(in: area) {
+            PreviewBox.render(PreviewKey(path: path, columns: box.width, rows: box.height), cache: previews, mode: colorMode,
+                              into: &buffer, in: box, theme: theme)
+            // Parameters go left of the preview; the header lines above it keep the full width.
+            inner = Rect(x: inner.x, y: inner.y, width: inner.width, height: box.y - inner.y)
+            let beside = Rect(x: inner.x, y: box.y, width: box.x - 1 - inner.x, height: box.height)
+            renderParameters(into: &buffer, in: beside, theme: theme)
+        }
+        let header = headerLines()
+        var y = 0
+        for line in header where y < inner.height {
+            buffer.writeLine(line.0, in: inner.row(y), style: theme.style(line.1))
+            y += 1
+        }
+        renderParameters(into: &buffer, in: inner.droppingTop(y), theme: theme)
+    }
+
+    /// The parameters in as many columns as the width allows, in `area`.
+    func renderParameters(into buffer: inout ScreenBuffer, in inner: Rect, theme: Theme) {
+        let y = 0
+        let cells = parameterCells()
+        let cols = columns(width: inner.width)
+        let rowsLeft = inner.height - y
+        guard rowsLeft > 0, !cells.isEmpty else { return }
+        let perColumn = (cells.count + cols - 1) / cols
+        let shownRows = min(perColumn, rowsLeft)
+        let fits = shownRows == perColumn
+        let columnWidth = inner.width / cols
+        for (i, cell) in cells.enumerated() {
+            let column = i / perColumn, row = i % perColumn
+            guard row < shownRows else { continue }
+            let last = !fits && row == shownRows - 1 && column == cols - 1
+            let text = last ? "  … \(cells.count - (shownRows - 1) * cols - 0) more (e opens them in the form)" : cell
+            buffer.writeLine(text, in: Rect(x: inner.x + column * columnWidth, y: inner.y + y + row, width: columnWidth - 1, height: 1),
+                             style: theme.style(last ? .muted : .text))
         }
     }
 }

@@ -37,7 +37,7 @@ public enum SystemActions {
     /// Opens a file or folder with the desktop's opener. Returns nil on success, else why not.
     public static func open(_ path: String) -> String? {
         guard let opener = which("xdg-open") ?? which("open") else {
-            return "no xdg-open here; the folder is \(path)"
+            return "no xdg-open here; open \(path) yourself"
         }
         return run(opener, [path], input: nil) ? nil : "\(opener) could not open \(path)"
     }

@@ -1,5 +1,6 @@
 import FluxAPI
 import Foundation
+import ImagePreview
 import TerminalKit
 
 /// Draws the whole app into a screen buffer. Pure: the same state always gives the same buffer.
@@ -17,7 +18,9 @@ public enum AppView {
         case .picker: state.picker.render(into: &buffer, in: rows[1], theme: theme)
         case .form:
             if let form = state.form { form.render(into: &buffer, in: rows[1], theme: theme) }
-        case .tasks: state.tasks.render(into: &buffer, in: rows[1], theme: theme, now: state.now)
+        case .tasks:
+            state.tasks.render(into: &buffer, in: rows[1], theme: theme, now: state.now, previews: state.previews,
+                               colorMode: state.colorMode)
         case .finetunes: state.finetunes.render(into: &buffer, in: rows[1], theme: theme)
         case .composer: state.composer.render(into: &buffer, in: rows[1], theme: theme)
         }
@@ -25,8 +28,38 @@ public enum AppView {
             toast.render(into: &buffer, in: rows[2], theme: theme)
         }
         statusBar(state).render(into: &buffer, in: rows[3], theme: theme)
-        if let overlay = state.overlay { renderOverlay(overlay, into: &buffer, in: rows[1], theme: theme) }
+        if case .imagePreview(let path, let title)? = state.overlay {
+            renderFullPreview(state, path: path, title: title, into: &buffer, in: rows[1], theme: theme)
+        } else if let overlay = state.overlay {
+            renderOverlay(overlay, into: &buffer, in: rows[1], theme: theme)
+        }
         return buffer
+    }
+
+    /// Between the header and the toast line: where the screens draw.
+    static func contentArea(_ size: Size) -> Rect {
+        Rect(size: size).splitRows([.fixed(1), .fill(), .fixed(1), .fixed(1)])[1]
+    }
+
+    /// The image part of the full-screen preview (below its title line).
+    static func fullPreviewArea(_ size: Size) -> Rect { contentArea(size).droppingTop(1) }
+
+    /// The `p` preview: a title line, then the image as large as the content area allows.
+    static func renderFullPreview(_ state: AppState, path: String, title: String, into buffer: inout ScreenBuffer, in area: Rect,
+                                  theme: Theme) {
+        buffer.fill(area, style: theme.style(.background))
+        let area = fullPreviewArea(state.size)
+        let key = PreviewKey(path: path, columns: area.width, rows: area.height)
+        var heading = " " + title
+        if case .image(let image)? = state.previews[key]?.result { heading += " · \(image.sourceWidth)x\(image.sourceHeight)" }
+        let titleRow = contentArea(state.size).row(0)
+        buffer.fill(titleRow, style: theme.style(.header))
+        let hint = "o open in viewer · any key closes "
+        let hintWidth = DisplayWidth.of(hint)
+        buffer.write(heading, x: titleRow.x, y: titleRow.y, style: theme.style(.header), clip: titleRow,
+                     maxWidth: max(0, titleRow.width - hintWidth - 1))
+        buffer.write(hint, x: titleRow.maxX - hintWidth, y: titleRow.y, style: theme.style(.hint), clip: titleRow)
+        PreviewBox.render(key, cache: state.previews, mode: state.colorMode, into: &buffer, in: area, theme: theme)
     }
 
     static func renderHeader(_ state: AppState, into buffer: inout ScreenBuffer, in row: Rect, theme: Theme) {
@@ -82,6 +115,8 @@ public enum AppView {
             }
             buffer.writeLine("↑/↓ scroll · any other key closes · base64 shortened, secrets hidden",
                              in: inner.row(inner.height - 1), style: theme.style(.hint))
+        case .imagePreview:
+            break  // drawn by `renderFullPreview`, which needs the preview cache
         case .confirmQuit(let dialog), .confirmDelete(_, let dialog):
             dialog.render(into: &buffer, in: area, theme: theme)
         case .copyMenu(_, let picker), .palette(let picker), .choices(_, let picker), .useFinetune(_, let picker):
