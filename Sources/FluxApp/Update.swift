@@ -76,8 +76,17 @@ public enum AppUpdate {
             let area = AppView.fullPreviewArea(state.size)
             return area.isEmpty ? [] : [PreviewKey(path: path, columns: area.width, rows: area.height)]
         }
-        guard state.overlay == nil, state.screen == .tasks else { return [] }
-        return state.tasks.previewKey(in: AppView.contentArea(state.size)).map { [$0] } ?? []
+        guard state.overlay == nil else { return [] }
+        let content = AppView.contentArea(state.size)
+        func key(_ p: (path: String, frame: Rect, image: Rect)?) -> [PreviewKey] {
+            p.map { [PreviewKey(path: $0.path, columns: $0.image.width, rows: $0.image.height)] } ?? []
+        }
+        switch state.screen {
+        case .tasks: return state.tasks.previewKey(in: content).map { [$0] } ?? []
+        case .form: return key(state.form?.previewPlacement(in: content))
+        case .composer: return key(state.composer.previewPlacement(in: content))
+        default: return []
+        }
     }
 
     /// Loads for the previews on screen that are neither cached nor on their way. The runner calls

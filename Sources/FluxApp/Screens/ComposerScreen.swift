@@ -140,7 +140,8 @@ public struct ComposerState: Sendable, Equatable {
         buffer.write("Folder ", x: rows[0].x, y: rows[0].y, style: theme.style(.accent), clip: rows[0])
         path.render(into: &buffer, in: rows[0].droppingLeft(7), theme: theme, focused: focus == .path && caption == nil)
         let columns = rows[1].splitColumns([.fraction(0.5), .fill()], spacing: 1)
-        renderImages(into: &buffer, in: columns[0], theme: theme)
+        let preview = previewPlacement(in: area)
+        renderImages(into: &buffer, in: preview.map { columns[0].droppingBottom($0.frame.height) } ?? columns[0], theme: theme)
         var f = form
         f.submitFocused = form.submitFocused && focus == .fields
         buffer.drawBox(columns[1], style: theme.style(focus == .fields ? .borderFocused : .border), title: "Training settings",
@@ -172,6 +173,17 @@ public struct ComposerState: Sendable, Equatable {
             buffer.writeLine("Ctrl-S save to the .txt file (UTF-8) · Esc cancel", in: frame.inset(horizontal: 2, vertical: 1).bottom(1),
                              style: theme.style(.hint))
         }
+    }
+
+    /// The selected image's preview, under the image list while the list has focus.
+    public func previewPlacement(in area: Rect) -> (path: String, frame: Rect, image: Rect)? {
+        guard focus == .images, caption == nil, let image = selectedImage, image.info?.format != .webp, area.height >= 16 else { return nil }
+        let inner = area.inset(horizontal: 1, vertical: 1)
+        let content = inner.splitRows([.fixed(1), .fill(), .fixed(1)])[1]
+        let column = content.splitColumns([.fraction(0.5), .fill()], spacing: 1)[0]
+        let height = min(column.height / 2, column.width / 2 + 2)
+        let frame = Rect(x: column.x, y: column.maxY - height, width: column.width, height: height)
+        return (image.url.path, frame, frame.inset(1))
     }
 
     private func renderImages(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme) {

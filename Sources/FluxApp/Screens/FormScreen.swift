@@ -296,8 +296,9 @@ public struct FormState: Sendable, Equatable {
         let inner = area.inset(horizontal: 1, vertical: 1)
         let rows = inner.splitRows([.fill(), .fixed(1), .fixed(1)])
         var f = form
-        f.setViewport(rows[0].size)
-        f.render(into: &buffer, in: rows[0], theme: theme, focused: !submitFocused)
+        let fieldsArea = previewPlacement(in: area).map { rows[0].droppingRight($0.frame.width + 1) } ?? rows[0]
+        f.setViewport(fieldsArea.size)
+        f.render(into: &buffer, in: fieldsArea, theme: theme, focused: !submitFocused)
         // Status line: problems or completion candidates.
         let statusRow = rows[1]
         if let completionHint {
@@ -316,6 +317,22 @@ public struct FormState: Sendable, Equatable {
         buffer.write(label, x: buttonRow.x, y: buttonRow.y, style: style, clip: buttonRow)
         buffer.write("  Ctrl-S submit · Ctrl-P preview JSON · Ctrl-L last seed · Esc back · F1 keys",
                      x: buttonRow.x + label.count, y: buttonRow.y, style: theme.style(.hint), clip: buttonRow)
+    }
+
+    /// The focused image field's file, when it is a readable image: previewed beside the fields.
+    public var previewPath: String? {
+        guard !submitFocused, let field = form.focusedField, endpoint.field(field.id)?.kind == .image,
+              images[field.id] != nil, case .text(let path)? = form.value(of: field.id) else { return nil }
+        return ValueParser.expandPath(path.hasPrefix("@") ? String(path.dropFirst()) : path)
+    }
+
+    /// Where the preview box goes in a form drawn in `area` (nil: no preview, or no room).
+    public func previewPlacement(in area: Rect) -> (path: String, frame: Rect, image: Rect)? {
+        guard let path = previewPath, area.width >= 90, area.height >= 10 else { return nil }
+        let inner = area.inset(horizontal: 1, vertical: 1)
+        let width = min(48, inner.width / 3)
+        let frame = Rect(x: inner.maxX - width, y: inner.y, width: width, height: min(inner.height - 2, width / 2 + 2))
+        return (path, frame, frame.inset(1))
     }
 
     /// The exact body that will be sent, base64 shortened.

@@ -17,12 +17,17 @@ public enum AppView {
         switch state.screen {
         case .picker: state.picker.render(into: &buffer, in: rows[1], theme: theme)
         case .form:
-            if let form = state.form { form.render(into: &buffer, in: rows[1], theme: theme) }
+            if let form = state.form {
+                form.render(into: &buffer, in: rows[1], theme: theme)
+                if let preview = form.previewPlacement(in: rows[1]) { drawPreview(preview, state, into: &buffer, theme: theme) }
+            }
         case .tasks:
             state.tasks.render(into: &buffer, in: rows[1], theme: theme, now: state.now, previews: state.previews,
                                colorMode: state.colorMode)
         case .finetunes: state.finetunes.render(into: &buffer, in: rows[1], theme: theme)
-        case .composer: state.composer.render(into: &buffer, in: rows[1], theme: theme)
+        case .composer:
+            state.composer.render(into: &buffer, in: rows[1], theme: theme)
+            if let preview = state.composer.previewPlacement(in: rows[1]) { drawPreview(preview, state, into: &buffer, theme: theme) }
         }
         if let toast = state.toasts.current(at: state.instant) {
             toast.render(into: &buffer, in: rows[2], theme: theme)
@@ -37,6 +42,15 @@ public enum AppView {
     }
 
     /// Between the header and the toast line: where the screens draw.
+    /// A bordered preview box for an input image (form fields, composer images).
+    static func drawPreview(_ preview: (path: String, frame: Rect, image: Rect), _ state: AppState, into buffer: inout ScreenBuffer,
+                            theme: Theme) {
+        buffer.fill(preview.frame, style: theme.style(.background))
+        buffer.drawBox(preview.frame, style: theme.style(.border), title: "Preview", titleStyle: theme.style(.title))
+        PreviewBox.render(PreviewKey(path: preview.path, columns: preview.image.width, rows: preview.image.height),
+                          cache: state.previews, mode: state.colorMode, into: &buffer, in: preview.image, theme: theme)
+    }
+
     static func contentArea(_ size: Size) -> Rect {
         Rect(size: size).splitRows([.fixed(1), .fill(), .fixed(1), .fixed(1)])[1]
     }
