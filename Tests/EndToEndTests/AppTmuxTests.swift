@@ -23,7 +23,8 @@ import Testing
 
     func launch(_ tmux: Tmux, width: Int = 120, height: Int = 40) async -> Bool {
         guard tmux.start([ProcessRunner.executable("flux-tui").path], width: width, height: height, environment: environment()) else { return false }
-        let ready = await tmux.wait { $0.contains("Endpoints") && $0.contains("SIMULATOR") }
+        // Generous: a debug build starting under a loaded machine.
+        let ready = await tmux.wait(timeout: 90) { $0.contains("Endpoints") && $0.contains("SIMULATOR") }
         #expect(ready.ok, "the app did not start:\n\(ready.screen)")
         return ready.ok
     }

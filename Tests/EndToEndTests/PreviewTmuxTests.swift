@@ -25,7 +25,7 @@ import Testing
         guard tmux.start([ProcessRunner.executable("flux-tui").path], width: 120, height: 40, environment: environment()) else {
             Issue.record("tmux did not start"); return
         }
-        let started = await tmux.wait { $0.contains("Endpoints") && $0.contains("SIMULATOR") }
+        let started = await tmux.wait(timeout: 90) { $0.contains("Endpoints") && $0.contains("SIMULATOR") }
         #expect(started.ok, "the app did not start:\n\(started.screen)")
         guard started.ok else { return }
 

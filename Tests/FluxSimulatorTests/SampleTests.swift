@@ -118,12 +118,13 @@ import Testing
     }
 
     @Test func sampleURLsExpireWith403() async throws {
-        try await withSimulator(config { $0.sampleLifetime = 0.5 }) { server, client in
+        // Long enough that the first download is surely in time on a loaded machine.
+        try await withSimulator(config { $0.sampleLifetime = 3 }) { server, client in
             let result = try await submitAndWait(client, "flux-pro-1.1", ["prompt": .text("soon gone"),
                                                                           "width": .integer(256), "height": .integer(256)])
             let url = try #require(result.sampleURL)
             _ = try await download(client, url)  // valid at first
-            try await Task.sleep(for: .milliseconds(700))
+            try await Task.sleep(for: .milliseconds(3200))
             await #expect { try await download(client, url) } throws: { error in
                 if case FluxError.resultExpired = error { return true }
                 return false

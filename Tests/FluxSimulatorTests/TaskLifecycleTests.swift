@@ -13,7 +13,7 @@ import Testing
     }
 
     @Test func pendingWithRisingProgressThenReady() async throws {
-        try await withSimulator(config { $0.taskSeconds = 1.5 }) { _, client in
+        try await withSimulator(config { $0.taskSeconds = 3 }) { _, client in
             let submitted = try await client.submit(try prepare("flux-pro-1.1", Self.values("progress")))
             let seen = try await pollUntilFinal(client, submitted, interval: 0.04)
             let running = seen.dropLast()
@@ -30,7 +30,7 @@ import Testing
             #expect(ready.details == nil)
             let start = try #require(ready.startTime), end = try #require(ready.endTime)
             #expect(end > start)
-            #expect(ready.duration == 1.5)
+            #expect(ready.duration == 3)
         }
     }
 

@@ -48,7 +48,7 @@ public final class Tmux: Sendable {
     }
 
     /// Polls the screen until `condition` holds; returns the last screen and whether it held.
-    public func wait(timeout: Double = 15, _ condition: (String) -> Bool) async -> (screen: String, ok: Bool) {
+    public func wait(timeout: Double = 30, _ condition: (String) -> Bool) async -> (screen: String, ok: Bool) {
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
         var screen = ""
         while ContinuousClock.now < deadline {
@@ -77,6 +77,13 @@ enum Spawn {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        // Nothing else: NIO's sockets are not close-on-exec, and a listening socket inherited by
+        // tmux outlives its close() in the tests (a suspended simulator would still accept).
+        // glibc >= 2.34 has closefrom for spawn; Swift's Glibc module does not export it.
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+        }
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
