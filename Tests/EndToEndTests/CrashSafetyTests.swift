@@ -30,7 +30,7 @@ import Testing
     @Test func killedWhileTasksArePendingTheStoreIsIntactAndTheTasksResume() async throws {
         guard let tmux = Tmux(label: "crash") else { Issue.record("tmux is not installed"); return }
         defer { tmux.kill(); Fixtures.cleanup(home) }
-        let simulator = try await BackgroundProcess.simulator(environment: ["FLUX_SIM_TASK_SECONDS": "12", "HOME": home.path])
+        let simulator = try await BackgroundProcess.simulator(environment: ["FLUX_SIM_TASK_SECONDS": "20", "HOME": home.path])
         defer { simulator.kill() }
         let server = try #require(simulator.baseURL)
 
@@ -42,7 +42,7 @@ import Testing
 
         // Both accepted by the server and stored as running.
         let store = try TaskStore(path: database.path)
-        let running = await AppDriver.waitUntil(20) {
+        let running = await AppDriver.waitUntil(30) {
             let tasks = (try? store.tasks()) ?? []
             return tasks.count == 2 && tasks.allSatisfy { $0.phase == .running && $0.remoteID != nil }
         }
@@ -161,7 +161,7 @@ enum AppDriver {
             Issue.record("tmux could not start the app")
             return false
         }
-        let ready = await tmux.wait(timeout: 20) { $0.contains("Endpoints") && $0.contains("? help") }
+        let ready = await tmux.wait(timeout: 30) { $0.contains("Endpoints") && $0.contains("? help") }
         #expect(ready.ok, "the app did not start:\n\(ready.screen)")
         return ready.ok
     }
@@ -314,7 +314,7 @@ final class StallingServer: @unchecked Sendable {
 
     init(image: Data) throws {
         self.image = image
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw AppDriverError("socket: \(errno)") }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -336,6 +336,7 @@ final class StallingServer: @unchecked Sendable {
             while true {
                 let connection = accept(fd, nil, nil)
                 if connection < 0 { break }
+                _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
                 Thread { [self] in self.serve(connection) }.start()
             }
         }.start()

@@ -151,7 +151,7 @@ import Testing
             let base = "http://" + (request.header("host") ?? "127.0.0.1")
             let query = URLComponents(string: "http://x" + request.uri)?.queryItems?.first { $0.name == "id" }?.value ?? ""
             switch request.path {
-            case "/v1/flux-dev":
+            case "/v1/flux-pro-1.1":
                 let prompt = (try? JSONValue.parse(request.body))?["prompt"]?.stringValue ?? ""
                 guard let index = Int(prompt), ids.indices.contains(index) else { return .json(422, #"{"detail":"bad prompt"}"#) }
                 let polling = index % 2 == 0 ? #","polling_url":"\#(base)/v1/get_result?id=poll-\#(index)""# : ""
@@ -169,19 +169,25 @@ import Testing
         }
         defer { Task { await server.shutdown() } }
         let env = ProcessRunner.environment(home: home, extra: ["BFL_API_KEY": "k"])
-        let cases = hostile.indices.flatMap { index in ["{id}", "../{id}/x-{short_id}"].map { (index, $0) } }
-        // Each run waits for its first poll; run them side by side.
+        // Every id with one of two patterns; four runs at a time (each waits for its first poll).
+        let patterns = ["{id}", "../{id}/x-{short_id}"]
+        let cases = hostile.indices.map { ($0, patterns[$0 % 2]) }
         let results = try await withThrowingTaskGroup(of: (Int, String, ProcessRunner.Output).self) { group in
-            for (index, pattern) in cases {
+            var pending = cases[...]
+            var all: [(Int, String, ProcessRunner.Output)] = []
+            func launch(_ index: Int, _ pattern: String) {
                 group.addTask {
                     let out = try await ProcessRunner.run(
-                        "flux-tui", ["submit", "flux-dev", "--set", "prompt=\(index)", "--wait", "--json", "--output", outputs.path,
+                        "flux-tui", ["submit", "flux-pro-1.1", "--set", "prompt=\(index)", "--wait", "--json", "--output", outputs.path,
                                      "--name", pattern, "--server", server.baseURL.absoluteString], environment: env, timeout: 60)
                     return (index, pattern, out)
                 }
             }
-            var all: [(Int, String, ProcessRunner.Output)] = []
-            for try await result in group { all.append(result) }
+            for _ in 0..<4 { if let (index, pattern) = pending.popFirst() { launch(index, pattern) } }
+            for try await result in group {
+                all.append(result)
+                if let (index, pattern) = pending.popFirst() { launch(index, pattern) }
+            }
             return all
         }
         #expect(results.count == cases.count)
