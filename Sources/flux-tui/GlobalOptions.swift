@@ -33,11 +33,24 @@ struct OutputOptions: ParsableArguments {
 
 enum Console {
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((safe(text) + "\n").utf8))
     }
 
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        FileHandle.standardOutput.write(Data((safe(text) + "\n").utf8))
+    }
+
+    /// Text from a server (error details, statuses, ids) must not drive the terminal: control
+    /// characters other than newline and tab (ESC sequences, C1 controls, DEL) become "?".
+    /// Our own progress lines write their escape codes directly, not through here.
+    static func safe(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            let control = (v < 0x20 && v != 0x0A && v != 0x09) || v == 0x7F || (0x80...0x9F).contains(v)
+            out.append(control ? "?" : scalar)
+        }
+        return String(out)
     }
 
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
