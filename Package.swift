@@ -69,7 +69,7 @@ let package = Package(
         // Speed and memory figures (scripts/bench); a plain release-mode executable.
         .executableTarget(
             name: "flux-bench",
-            dependencies: ["FluxAPI", "FluxSimulator", "FluxApp", "TaskStore", "TerminalKit", "CursesBackend"],
+            dependencies: ["FluxAPI", "FluxSimulator", "FluxApp", "TaskStore", "TerminalKit", "CursesBackend", "ImageCodec", "ImagePreview"],
             path: "Benchmarks/flux-bench"
         ),
 

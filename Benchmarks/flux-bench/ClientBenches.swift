@@ -76,6 +76,33 @@ enum ClientBenches {
                 "peakRSS": peakRSS()]
     }
 
+    // MARK: tasks left running by an earlier session
+
+    /// Submits `count` flux-dev tasks to the server and writes them into a new task database as
+    /// running, as a previous session of the app would have left them: the app resumes polling
+    /// every one at start (the config's max_active, at most 24, only limits new submits).
+    static func submitRunning(server: String, count: Int, storePath: String) async throws -> [String: Any] {
+        let client = try client(server)
+        guard let endpoint = EndpointRegistry.endpoint(named: "flux-dev") else { throw BenchError("no flux-dev") }
+        try? FileManager.default.removeItem(atPath: storePath)
+        let store = try TaskStore(path: storePath)
+        var tasks: [TaskEntry] = []
+        for i in 0..<count {
+            let parameters = TaskParameters(["prompt": .text("idle benchmark \(i): a lighthouse on a cliff at dawn"),
+                                             "seed": .integer(1000 + i), "width": .integer(256), "height": .integer(256)])
+            guard case .success(let prepared) = RequestPreparer.prepare(endpoint, parameters) else {
+                throw BenchError("invalid idle benchmark parameters")
+            }
+            let answer = try await client.submit(prepared)
+            tasks.append(TaskEntry(remoteID: answer.id, endpoint: endpoint.id, parameters: parameters, phase: .running,
+                                   statusText: answer.status ?? "Pending", seed: 1000 + i, pollingURL: answer.pollingURL,
+                                   cost: answer.cost, submittedAt: Date()))
+        }
+        try store.save(tasks)
+        await client.shutdown()
+        return ["tasks": tasks.count]
+    }
+
     // MARK: fine-tune upload
 
     /// A folder of `count` JPEG-shaped files of `size` bytes each (a real JPEG header, then

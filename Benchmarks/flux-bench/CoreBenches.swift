@@ -1,5 +1,8 @@
 import FluxAPI
 import Foundation
+import ImageCodec
+import ImagePreview
+import TerminalKit
 
 /// In-process benchmarks of pure client-core code.
 enum CoreBenches {
@@ -25,6 +28,36 @@ enum CoreBenches {
             if run > 0 { times.append(t) }
         }
         return (Double(size) / median(times), bodyBytes)
+    }
+
+    // MARK: preview of an output image
+
+    /// `PreviewLoader.load` (decode with libjpeg-turbo, area-average scale, colour mapping) of a
+    /// 1024x768 JPEG like the simulator's outputs, for a `columns` x `rows` cell box: median of
+    /// `runs` after one warm-up, in milliseconds.
+    static func preview(columns: Int, rows: Int, mode: ColorMode, runs: Int) throws -> Double {
+        let width = 1024, height = 768
+        var pixels = [UInt8](repeating: 255, count: width * height * 4)
+        // Smooth gradients and a hard-edged grid: real photos fall between the two for the decoder.
+        for y in 0..<height {
+            for x in 0..<width {
+                let i = (y * width + x) * 4
+                pixels[i] = UInt8(x * 255 / width)
+                pixels[i + 1] = UInt8(y * 255 / height)
+                pixels[i + 2] = (x / 64 + y / 64) % 2 == 0 ? 40 : 220
+            }
+        }
+        let jpeg = try JPEGCodec.encode(RGBAImage(width: width, height: height, pixels: pixels), quality: 90)
+        var times: [Double] = []
+        let clock = ContinuousClock()
+        for run in 0...runs {
+            let t0 = clock.now
+            guard case .image = PreviewLoader.load(bytes: jpeg, columns: columns, rows: rows, mode: mode) else {
+                throw BenchError("no preview of the benchmark JPEG")
+            }
+            if run > 0 { times.append(seconds(clock.now - t0) * 1000) }
+        }
+        return median(times)
     }
 
     // MARK: the poll schedule, modelled

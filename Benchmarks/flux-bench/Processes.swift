@@ -6,27 +6,135 @@ import Foundation
     import Darwin
 #endif
 
-/// A helper process with pipes to its stdin and stdout (stderr passes through).
-final class Child: @unchecked Sendable {
-    let process = Process()
-    private let stdinPipe = Pipe()
-    private let stdoutPipe = Pipe()
-    private var buffer = Data()
+/// Starts processes with posix_spawn: Foundation's `Process` waits through the main run loop,
+/// which never turns while this program blocks the main thread, and it hands children the
+/// runtime's blocked signal mask. Here children get default signals and an empty mask.
+enum Spawn {
+    enum Output { case inherit, null, pipe }
 
-    init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        process.standardInput = stdinPipe
-        process.standardOutput = stdoutPipe
-        try process.run()
+    struct Started {
+        let pid: pid_t
+        /// Our end of the child's stdin / stdout, when piped.
+        let stdin: Int32?
+        let stdout: Int32?
     }
 
-    var pid: Int32 { process.processIdentifier }
+    static func start(_ argv: [String], environment: [String: String]? = nil, stdin: Output = .null,
+                      stdout: Output = .inherit, stderr: Output = .inherit) throws -> Started {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        var ours: [Int32] = []
+        var theirs: [Int32] = []
+        func wire(_ output: Output, fd: Int32, childReads: Bool) throws -> Int32? {
+            switch output {
+            case .inherit: return nil
+            case .null:
+                posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", childReads ? O_RDONLY : O_WRONLY, 0)
+                return nil
+            case .pipe:
+                var fds: [Int32] = [-1, -1]
+                guard pipe(&fds) == 0 else { throw BenchError("pipe: \(String(cString: strerror(errno)))") }
+                // Close-on-exec, so other children do not inherit them (dup2 in the child clears it).
+                _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+                _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+                let (mine, child) = childReads ? (fds[1], fds[0]) : (fds[0], fds[1])
+                posix_spawn_file_actions_adddup2(&actions, child, fd)
+                ours.append(mine)
+                theirs.append(child)
+                return mine
+            }
+        }
+        let inFD = try wire(stdin, fd: 0, childReads: true)
+        let outFD = try wire(stdout, fd: 1, childReads: false)
+        _ = try wire(stderr, fd: 2, childReads: false)
+
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        var cArgv: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        var cEnv: [UnsafeMutablePointer<CChar>?] = env.map { strdup($0) } + [nil]
+        defer {
+            cArgv.forEach { free($0) }
+            cEnv.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let r = posix_spawnp(&pid, argv[0], &actions, &attributes, &cArgv, &cEnv)
+        theirs.forEach { close($0) }
+        guard r == 0 else {
+            ours.forEach { close($0) }
+            throw BenchError("cannot start \(argv[0]): \(String(cString: strerror(r)))")
+        }
+        return Started(pid: pid, stdin: inFD, stdout: outFD)
+    }
+
+    /// Waits for a child; kills it after `timeout` seconds. Returns its exit status (or -signal).
+    @discardableResult
+    static func wait(_ pid: pid_t, timeout: Double) -> Int32 {
+        let deadline = monotonicNanoseconds() + Int64(timeout * 1e9)
+        var status: Int32 = 0
+        while true {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid { break }
+            if r < 0 && errno != EINTR { return -1 }
+            if monotonicNanoseconds() > deadline {
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)
+                break
+            }
+            usleep(2_000)
+        }
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : -signal
+    }
+
+    /// Runs a command to its end; returns its exit status and (when asked) its stdout.
+    static func run(_ argv: [String], environment: [String: String]? = nil, captureOutput: Bool = false,
+                    timeout: Double = 30) throws -> (status: Int32, output: String) {
+        let started = try start(argv, environment: environment, stdout: captureOutput ? .pipe : .null, stderr: .null)
+        var output = Data()
+        if let fd = started.stdout {
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let n = read(fd, &chunk, chunk.count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                output.append(contentsOf: chunk[0..<n])
+            }
+            close(fd)
+        }
+        let status = wait(started.pid, timeout: timeout)
+        return (status, String(decoding: output, as: UTF8.self))
+    }
+}
+
+/// A helper process with pipes to its stdin and stdout (stderr passes through).
+final class Child {
+    let pid: pid_t
+    private let stdinFD: Int32
+    private let stdoutFD: Int32
+    private var buffer = Data()
+    private var inputOpen = true
+    private(set) var exitStatus: Int32?
+
+    init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
+        let started = try Spawn.start([executable] + arguments, environment: environment, stdin: .pipe, stdout: .pipe)
+        pid = started.pid
+        stdinFD = started.stdin!
+        stdoutFD = started.stdout!
+    }
 
     /// The next line of stdout, or nil at EOF or after `timeout` seconds.
     func readLine(timeout: Double) -> String? {
-        let fd = stdoutPipe.fileHandleForReading.fileDescriptor
         let deadline = monotonicNanoseconds() + Int64(timeout * 1e9)
         while true {
             if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
@@ -36,32 +144,34 @@ final class Child: @unchecked Sendable {
             }
             let left = Int32(max(0, (deadline - monotonicNanoseconds()) / 1_000_000))
             if left <= 0 { return nil }
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            var pfd = pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)
             let r = poll(&pfd, 1, left)
             if r < 0 && errno == EINTR { continue }
             if r <= 0 { return nil }
             var chunk = [UInt8](repeating: 0, count: 65_536)
-            let n = read(fd, &chunk, chunk.count)
+            let n = read(stdoutFD, &chunk, chunk.count)
             if n <= 0 { return nil }
             buffer.append(contentsOf: chunk[0..<n])
         }
     }
 
     func send(_ line: String) {
-        stdinPipe.fileHandleForWriting.write(Data((line + "\n").utf8))
+        guard inputOpen else { return }
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(stdinFD, $0.baseAddress, $0.count) }
     }
 
-    func closeInput() { try? stdinPipe.fileHandleForWriting.close() }
+    func closeInput() {
+        guard inputOpen else { return }
+        inputOpen = false
+        close(stdinFD)
+    }
 
-    /// Waits for the process to end; kills it after `timeout` seconds.
+    /// Closes its stdin and waits for it to end; kills it after `timeout` seconds.
     func finish(timeout: Double = 10) {
         closeInput()
-        let deadline = monotonicNanoseconds() + Int64(timeout * 1e9)
-        while process.isRunning && monotonicNanoseconds() < deadline { usleep(10_000) }
-        if process.isRunning {
-            kill(pid, SIGKILL)
-            process.waitUntilExit()
-        }
+        if exitStatus == nil { exitStatus = Spawn.wait(pid, timeout: timeout) }
+        close(stdoutFD)
     }
 }
 
@@ -76,7 +186,7 @@ func runHelper(_ arguments: [String], timeout: Double, environment: [String: Str
     }
     child.finish(timeout: 5)
     guard let last, let object = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] else {
-        throw BenchError("helper `\(arguments.first ?? "")` gave no result (exit \(child.process.terminationStatus))")
+        throw BenchError("helper `\(arguments.first ?? "")` gave no result (exit \(child.exitStatus ?? -1))")
     }
     if let error = object["error"] as? String { throw BenchError("helper `\(arguments.first ?? "")`: \(error)") }
     return object
@@ -133,25 +243,14 @@ final class Tmux {
         try run(["set-option", "-g", "default-terminal", "tmux-256color"])
     }
 
-    /// Runs a tmux command. Only commands whose output is wanted get a pipe: a command that
-    /// starts the server would hand the pipe to the server, and its end would never come.
     @discardableResult
     func run(_ arguments: [String], allowFailure: Bool = false, output: Bool = false) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux", "-L", socket, "-f", "/dev/null"] + arguments
-        process.environment = environment
-        let out = Pipe()
-        process.standardOutput = output ? out : FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output ? out.fileHandleForReading.readDataToEndOfFile() : Data()
-        process.waitUntilExit()
-        if process.terminationStatus != 0 && !allowFailure {
-            throw BenchError("tmux \(arguments.first ?? "") failed (exit \(process.terminationStatus))")
+        let result = try Spawn.run(["tmux", "-L", socket, "-f", "/dev/null"] + arguments, environment: environment,
+                                   captureOutput: output, timeout: 20)
+        if result.status != 0 && !allowFailure {
+            throw BenchError("tmux \(arguments.first ?? "") failed (exit \(result.status))")
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.output
     }
 
     func newSession(_ name: String, width: Int, height: Int, environment: [String: String], command: String) throws {

@@ -7,6 +7,7 @@
 
 import FluxAPI
 import Foundation
+import TaskStore
 
 #if canImport(Glibc)
     import Glibc
@@ -78,6 +79,11 @@ case "keyframe":
 case "tasks":
     await helper { try await ClientBenches.tasks(server: require("--server"), count: Int(require("--count")) ?? 1000, directory: require("--dir")) }
 
+case "submit-running":
+    await helper {
+        try await ClientBenches.submitRunning(server: require("--server"), count: Int(require("--count")) ?? 100, storePath: require("--store"))
+    }
+
 case "upload":
     await helper { try await ClientBenches.upload(server: require("--server"), folder: require("--folder")) }
 
@@ -93,6 +99,23 @@ case "make-store":
         exit(1)
     }
 
+case "store-load":
+    // store-load --path FILE: how long reading every task takes (the app does it at start).
+    do {
+        let store = try TaskStore(path: require("--path"))
+        var times: [Double] = []
+        var count = 0
+        for _ in 0..<5 {
+            let t0 = monotonicNanoseconds()
+            count = try store.tasks().count
+            times.append(Double(monotonicNanoseconds() - t0) / 1e6)
+        }
+        say("store.tasks(): \(count) tasks, median \(fmt(median(times))) ms (runs: \(times.map { fmt($0) }.joined(separator: ", ")))")
+    } catch {
+        log("store-load: \(error)")
+        exit(1)
+    }
+
 case "all":
     let tui = require("--tui")
     var report = Report()
@@ -105,6 +128,6 @@ default:
         usage: flux-bench all --tui PATH/flux-tui [--quick] [--only NAMES]   every figure, one TSV row each
                flux-bench keyframe [--terminal] [--tasks N] [--keys N]       key press to frame
                flux-bench make-store --path FILE --count N                   a task database with N tasks
-        (helpers: exec-stamped, sim-serve, tasks, upload, upload-memory, poller-live)
+        (helpers: exec-stamped, sim-serve, submit-running, tasks, upload, upload-memory, poller-live, store-load)
         """)
 }
