@@ -101,7 +101,7 @@ public enum RequestEncoder {
                     throw .invalidInput([.error(name, "cannot read \(path): \((error as NSError).localizedDescription)")])
                 }
                 out.append(UInt8(ascii: "\""))
-                out.append(bytes.base64EncodedData())
+                bytes.withUnsafeBytes { Base64.append($0, to: &out) }
                 out.append(UInt8(ascii: "\""))
             } else if let json = value.inlineJSON {
                 out.append(contentsOf: json.serialized().utf8)
