@@ -69,8 +69,47 @@ public enum DisplayWidth {
 
     /// Width in columns of a string.
     public static func of<S: StringProtocol>(_ text: S) -> Int {
+        if let simple = simpleWidth(text) { return simple }
         var total = 0
         for ch in text { total += of(ch) }
+        return total
+    }
+
+    /// Whether a scalar is always one column and always a grapheme cluster of its own: printable
+    /// ASCII and Latin, and the punctuation, arrows, box drawing and symbols the views draw
+    /// (those of them that are not wide). Nothing in these ranges combines with its neighbours.
+    @inlinable
+    static func isSimple(_ v: UInt32) -> Bool {
+        if v >= 0x20 && v < 0x7F { return true }
+        if v >= 0xA0 && v < 0x300 { return true }
+        if (v >= 0x2010 && v < 0x2028) || (v >= 0x2190 && v < 0x2200) || (v >= 0x2500 && v < 0x2800) {
+            return tableWidth(v) == 1
+        }
+        return false
+    }
+
+    /// The width of a string made of simple scalars (see `isSimple`) and ASCII control
+    /// characters (which take no column, as they do character by character; "\r\n" too), counted
+    /// scalar by scalar; nil for any other text. Views measure every cell of every row each
+    /// frame: this keeps that cheap.
+    @usableFromInline
+    static func simpleWidth<S: StringProtocol>(_ text: S) -> Int? {
+        var total = 0
+        for b in text.utf8 {
+            if b >= 0x80 { return simpleScalarWidth(text) }
+            if b >= 0x20 && b < 0x7F { total += 1 }
+        }
+        return total
+    }
+
+    private static func simpleScalarWidth<S: StringProtocol>(_ text: S) -> Int? {
+        var total = 0
+        for u in text.unicodeScalars {
+            let v = u.value
+            if v < 0x20 || v == 0x7F { continue }
+            guard isSimple(v) else { return nil }
+            total += 1
+        }
         return total
     }
 
@@ -98,6 +137,22 @@ public enum DisplayWidth {
         if width <= 0 { return "" }
         if of(text) <= width { return text }
         let budget = ellipsis ? width - 1 : width
+        if simpleWidth(text) != nil {
+            // Simple text: every scalar is its own character, so cut between scalars. A control
+            // character takes no column, so "\r\n" is never split.
+            var used = 0
+            var end = text.unicodeScalars.startIndex
+            for i in text.unicodeScalars.indices {
+                let v = text.unicodeScalars[i].value
+                let w = v < 0x20 || v == 0x7F ? 0 : 1
+                if used + w > budget { break }
+                used += w
+                end = text.unicodeScalars.index(after: i)
+            }
+            var out = String(text.unicodeScalars[..<end])
+            if ellipsis { out.append(Self.ellipsis) }
+            return out
+        }
         var out = ""
         var used = 0
         for ch in text {
