@@ -9,18 +9,46 @@ public struct OutputNaming: Sendable, Equatable {
     public init(pattern: String = "{endpoint}-{date}-{short_id}") { self.pattern = pattern }
 
     public func baseName(id: String, endpoint: String, seed: Int?, date: Date = Date()) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone.current
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
         let cleanID = FileNameSanitizer.sanitize(id)
         var name = pattern
         name = name.replacingOccurrences(of: "{id}", with: cleanID)
         name = name.replacingOccurrences(of: "{short_id}", with: String(cleanID.prefix(8)))
         name = name.replacingOccurrences(of: "{endpoint}", with: endpoint)
         name = name.replacingOccurrences(of: "{seed}", with: seed.map(String.init) ?? "noseed")
-        name = name.replacingOccurrences(of: "{date}", with: formatter.string(from: date))
+        name = name.replacingOccurrences(of: "{date}", with: Self.dateText(date))
         return FileNameSanitizer.sanitize(name)
+    }
+
+    /// yyyyMMdd-HHmmss in the current time zone. One formatter for all downloads: making a
+    /// `DateFormatter` costs more than the rest of naming a file.
+    static func dateText(_ date: Date) -> String {
+        formatter.withLock { formatter in
+            if formatter.timeZone != TimeZone.current { formatter.timeZone = TimeZone.current }
+            return formatter.string(from: date)
+        }
+    }
+
+    private static let formatter: LockedFormatter<DateFormatter> = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone.current
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return LockedFormatter(formatter)
+    }()
+}
+
+/// A formatter used from any thread, one caller at a time (formatters are costly to make and
+/// not thread-safe).
+final class LockedFormatter<F: Formatter>: @unchecked Sendable {
+    private let lock = NSLock()
+    private let formatter: F
+
+    init(_ formatter: F) { self.formatter = formatter }
+
+    func withLock<T>(_ body: (F) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(formatter)
     }
 }
 
