@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "FluxSimulatorTests", dependencies: ["FluxSimulator", "FluxAPI", "TestSupport"]),
         .testTarget(name: "FluxAppTests", dependencies: ["FluxApp", "FluxAPI", "TaskStore", "TerminalKit", "FluxSimulator", "TestSupport", "ImageCodec", "ImagePreview"]),
         .testTarget(name: "ImagePreviewTests", dependencies: ["ImagePreview", "ImageCodec", "TerminalKit"]),
-        .testTarget(name: "TaskStoreTests", dependencies: ["TaskStore", "FluxAPI", "TestSupport"]),
+        .testTarget(name: "TaskStoreTests", dependencies: ["TaskStore", "FluxAPI", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["flux-tui", "terminalkit-demo", "TestSupport", "FluxAPI", "FluxApp", "TaskStore"]),
         .target(

@@ -19,7 +19,13 @@ public enum TaskPhase: String, Codable, Sendable, CaseIterable {
     case cancelled
 
     /// Phases that need work from the app (polling, submitting, downloading) after a restart.
-    public var isActive: Bool { [.queued, .submitting, .running, .downloading].contains(self) }
+    public var isActive: Bool {
+        // A switch, not an array literal: the task list counts active tasks every frame.
+        switch self {
+        case .queued, .submitting, .running, .downloading: return true
+        case .done, .moderated, .failed, .uncertain, .cancelled: return false
+        }
+    }
     public var isFinal: Bool { !isActive }
 }
 
