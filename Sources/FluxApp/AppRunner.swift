@@ -57,32 +57,49 @@ public final class AppRunner: Sendable {
             }
         }
 
-        do {
-            continuation.yield(.tasksLoaded(try store.tasks()))
-            continuation.yield(.finetunesLoaded(try store.finetunes()))
-        } catch {
-            continuation.yield(.notice("could not read the task database: \(error)", isError: true))
+        // The stored tasks are read off the loop: 10,000 of them take ~0.2 s, and the first frame
+        // (the endpoint picker) does not wait for them. Updates from the engine may arrive first;
+        // `TaskListState.load` keeps the newer of the two.
+        let store = self.store
+        Task.detached(priority: .userInitiated) {
+            do {
+                continuation.yield(.tasksLoaded(try store.tasks()))
+                continuation.yield(.finetunesLoaded(try store.finetunes()))
+            } catch {
+                continuation.yield(.tasksLoaded([]))
+                continuation.yield(.notice("could not read the task database: \(error)", isError: true))
+            }
         }
         await engine.resume()
         Task { await self.refreshFinetunes(continuation) }
         if let startupNotice { continuation.yield(.notice(startupNotice, isError: false)) }
 
-        var lastFrame: ScreenBuffer?
+        // The first frame is painted before any event arrives.
+        var lastFrame = AppView.render(state, theme: theme)
+        backend.present(lastFrame)
         // Opt-in for benchmarks (scripts/bench): the CLOCK_MONOTONIC time of the first painted frame.
-        var firstFrameTrace = ProcessInfo.processInfo.environment["FLUX_TUI_TRACE_FIRST_FRAME"]
+        if let path = ProcessInfo.processInfo.environment["FLUX_TUI_TRACE_FIRST_FRAME"] { Self.writeMonotonicTime(to: path) }
+        var pacer = FramePacer()
         for await event in events {
             let effects = AppUpdate.update(&state, event) + AppUpdate.previewEffects(&state)
             for effect in effects { await perform(effect, continuation: continuation) }
             if state.quitting { break }
+            switch pacer.decide(for: event, now: .now) {
+            case .draw: break
+            case .hold: continue
+            case .holdAndRemind(let delay):
+                Task {
+                    try? await Task.sleep(for: delay)
+                    continuation.yield(.frameDue)
+                }
+                continue
+            }
             let frame = AppView.render(state, theme: theme)
             if frame != lastFrame {
                 backend.present(frame)
                 lastFrame = frame
-                if let path = firstFrameTrace {
-                    firstFrameTrace = nil
-                    Self.writeMonotonicTime(to: path)
-                }
             }
+            pacer.drew(at: .now)
         }
         keyTask.cancel()
         updateTask.cancel()

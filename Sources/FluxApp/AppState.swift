@@ -103,6 +103,8 @@ public enum AppEvent: Sendable {
     case notice(String, isError: Bool)
     /// An image preview was decoded and scaled off the loop.
     case previewLoaded(PreviewKey, LoadedPreview)
+    /// The runner's reminder to draw changes it held back (see `FramePacer`).
+    case frameDue
 }
 
 /// Side effects `update` asks for; the runner performs them and may answer with events.

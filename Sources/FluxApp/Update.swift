@@ -40,6 +40,8 @@ public enum AppUpdate {
         case .credits(let credits):
             state.server.credits = credits
             return []
+        case .frameDue:
+            return []
         case .finetunesLoaded(let list):
             state.finetunes.refreshing = false
             state.finetunes.load(list)

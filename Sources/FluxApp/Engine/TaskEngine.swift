@@ -280,7 +280,16 @@ public actor TaskEngine {
             if EndpointRegistry.endpoint(named: task.endpoint)?.createsFinetune == true, let remote = task.remoteID {
                 updateFinetuneStatus(remote, status: result.status.text, progress: result.progress)
             }
-            guard result.status.isFinal else { commit(task); return }
+            guard result.status.isFinal else {
+                // A poll that changed nothing is neither stored nor shown, and one that only moved
+                // the progress is shown but not stored (the first poll after a restart brings it
+                // back): with many long tasks polled, a write per poll was much of an idle app's CPU.
+                guard let before = tasks[localID], task != before else { return }
+                var progressOnly = task
+                progressOnly.progress = before.progress
+                commit(task, persist: progressOnly != before)
+                return
+            }
             task.finishedAt = Date()
             switch result.status {
             case .ready:
@@ -360,11 +369,13 @@ public actor TaskEngine {
 
     // MARK: helpers
 
-    private func commit(_ task: TaskEntry) {
+    private func commit(_ task: TaskEntry, persist: Bool = true) {
         var task = task
         task.updatedAt = Date()
         tasks[task.id] = task
-        do { try store.save(task) } catch { lastStoreError = "\(error)" }
+        if persist {
+            do { try store.save(task) } catch { lastStoreError = "\(error)" }
+        }
         if !task.phase.isActive { tasks.removeValue(forKey: task.id) }
         continuation.yield(task)
     }

@@ -33,16 +33,36 @@ public struct TaskListState: Sendable, Equatable {
 
     // MARK: changes
 
+    /// Whether the stored tasks have been read (the app reads them off the UI loop at start).
+    public private(set) var isLoaded = false
+    /// Tasks removed in this session: a snapshot read before the removal must not bring them back.
+    private var removedIDs: Set<String> = []
+
+    /// Takes the tasks read from the store. The snapshot may be older than updates already shown
+    /// (the engine keeps working while the store is read), so a task already here with the same or
+    /// a later `updatedAt` is kept as it is, tasks missing from the snapshot stay, and removed
+    /// ones stay removed.
     public mutating func load(_ tasks: [TaskEntry]) {
-        all = tasks.sorted { $0.createdAt > $1.createdAt }
+        let keep = selected?.id
+        var merged = tasks.filter { !removedIDs.contains($0.id) && !$0.hidden }
+        if !all.isEmpty {
+            let loadedIDs = Set(merged.map(\.id))
+            for (i, task) in merged.enumerated() {
+                if let current = self.task(id: task.id), current.updatedAt >= task.updatedAt { merged[i] = current }
+            }
+            merged += all.filter { !loadedIDs.contains($0.id) }
+        }
+        all = merged.sorted { $0.createdAt > $1.createdAt }
+        isLoaded = true
         reindex()
-        refilter(keeping: nil)
+        refilter(keeping: keep)
     }
 
     /// Inserts or replaces one task, keeping the selection on the same task.
     public mutating func upsert(_ task: TaskEntry) {
         let keep = selected?.id
         if task.hidden {
+            removedIDs.insert(task.id)
             guard let i = position[task.id] else { return }
             all.remove(at: i)
             reindex()
@@ -61,6 +81,7 @@ public struct TaskListState: Sendable, Equatable {
     }
 
     public mutating func remove(id: String) {
+        removedIDs.insert(id)
         guard let i = position[id] else { return }
         let keepRow = cursor.selected
         all.remove(at: i)
@@ -243,8 +264,9 @@ public struct TaskListState: Sendable, Equatable {
         writeRow(headers, widths: columns.widths, y: inner.y, x: inner.x, width: inner.width, style: theme.style(.header), into: &buffer)
         let body = inner.droppingTop(1)
         if count == 0 {
-            let message = all.isEmpty ? "No tasks yet. Press 1, pick an endpoint, fill the form and press Ctrl-S."
-                                      : "No task matches '\(filter.text)'."
+            let message = !isLoaded ? "Reading the task database…"
+                : all.isEmpty ? "No tasks yet. Press 1, pick an endpoint, fill the form and press Ctrl-S."
+                : "No task matches '\(filter.text)'."
             buffer.writeLine(message, in: body.row(0), style: theme.style(.muted))
             return
         }
@@ -258,19 +280,22 @@ public struct TaskListState: Sendable, Equatable {
             let status = TaskFormat.statusCell(task, width: columns.widths[0])
             var cells = [status.text, task.endpoint, TaskFormat.oneLine(task.prompt ?? ""),
                          task.seed.map(String.init) ?? "—", TaskFormat.elapsed(task, now: now)]
-            if columns.showOutput { cells.append(task.outputs.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "—") }
+            if columns.showOutput { cells.append(task.outputs.first.map(TaskFormat.fileName) ?? "—") }
             writeRow(cells, widths: columns.widths, y: y, x: body.x, width: body.width, style: base, into: &buffer,
-                     firstStyle: isSelected ? base : theme.style(status.role))
+                     firstStyle: isSelected ? base : theme.style(status.role), padded: false)
         }
     }
 
+    /// `padded: false` when the row was filled with `style` already: cells are then written
+    /// without trailing spaces (building the padded strings was a tenth of a frame).
     private func writeRow(_ cells: [String], widths: [Int], y: Int, x: Int, width: Int, style: Style,
-                          into buffer: inout ScreenBuffer, firstStyle: Style? = nil) {
+                          into buffer: inout ScreenBuffer, firstStyle: Style? = nil, padded: Bool = true) {
         var cx = x
         let clip = Rect(x: x, y: y, width: width, height: 1)
         for (i, cell) in cells.enumerated() where i < widths.count {
             let w = widths[i]
-            buffer.write(DisplayWidth.fit(cell, to: w), x: cx, y: y, style: i == 0 ? (firstStyle ?? style) : style, clip: clip)
+            let text = padded ? DisplayWidth.fit(cell, to: w) : DisplayWidth.truncate(cell, to: w)
+            buffer.write(text, x: cx, y: y, style: i == 0 ? (firstStyle ?? style) : style, clip: clip)
             cx += w + 1
         }
     }
@@ -287,8 +312,18 @@ public enum TaskFormat {
     public static func duration(_ seconds: Double) -> String {
         let s = Int(seconds.rounded(.down))
         if s < 60 { return "\(s)s" }
-        if s < 3600 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
-        return "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m"
+        if s < 3600 { return "\(s / 60)m\(twoDigits(s % 60))s" }
+        return "\(s / 3600)h\(twoDigits(s % 3600 / 60))m"
+    }
+
+    /// "07" for 7 (`String(format:)` costs microseconds, and every visible row asks each frame).
+    static func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+    /// The last path component, without building a URL (every visible row asks each frame).
+    public static func fileName(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        let name = path[path.index(after: slash)...]
+        return name.isEmpty ? URL(fileURLWithPath: path).lastPathComponent : String(name)
     }
 
     public static func oneLine(_ text: String) -> String {
