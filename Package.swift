@@ -21,6 +21,7 @@ let package = Package(
         // MARK: system libraries
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         .systemLibrary(name: "CImageCodecs", path: "Sources/CImageCodecs"),
+        .systemLibrary(name: "CSystemZlib", path: "Sources/CSystemZlib"),
 
         // MARK: libraries
         .target(
@@ -30,7 +31,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "CSystemZlib",
             ]
         ),
         .target(name: "ImageCodec", dependencies: ["CImageCodecs"]),

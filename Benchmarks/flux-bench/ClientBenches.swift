@@ -127,8 +127,9 @@ enum ClientBenches {
         }
     }
 
-    /// The fine-tune path as the app takes it: scan the folder, build the ZIP (`ArchiveBuilder`),
-    /// stream it base64-encoded inside the JSON body (`FluxClient.submitFinetune`).
+    /// The fine-tune path as the app takes it: scan the folder (`FinetuneDataset.scan`), then
+    /// stream its ZIP, made on the way, base64-encoded inside the JSON body
+    /// (`FluxClient.submitFinetune(dataset:)`, no temporary file).
     static func upload(server: String, folder: String) async throws -> [String: Any] {
         let client = try client(server)
         let folderURL = URL(fileURLWithPath: folder)
@@ -137,22 +138,19 @@ enum ClientBenches {
         let t0 = clock.now
         let dataset = FinetuneDataset.scan(folderURL)
         guard dataset.canUpload else { throw BenchError("dataset rejected: \(dataset.issues.errors.map(\.message))") }
-        let archive = ArchiveBuilder.temporaryURL()
-        defer { try? FileManager.default.removeItem(at: archive) }
-        _ = try ArchiveBuilder.build(dataset, to: archive)
+        let plan = try ZipPlan(dataset: dataset)
         let t1 = clock.now
         let lastByte = LockedValue<ContinuousClock.Instant?>(nil)
         let parameters = TaskParameters(["finetune_comment": .text("bench"), "mode": .text("general"), "trigger_word": .text("TOK")])
-        let answer = try await client.submitFinetune(archive: archive, parameters: parameters) { sent, total in
+        let answer = try await client.submitFinetune(source: .zip(plan), parameters: parameters) { sent, total in
             if sent >= total { lastByte.set(ContinuousClock.now) }
         }
         let t3 = clock.now
         let t2 = lastByte.get() ?? t3
-        let archiveBytes = (try? FileManager.default.attributesOfItem(atPath: archive.path)[.size] as? NSNumber)?.intValue ?? 0
         await client.shutdown()
-        return ["folderBytes": dataset.imageBytes + dataset.captionBytes, "archiveBytes": archiveBytes,
-                "uploadBytes": (archiveBytes + 2) / 3 * 4,
-                "zipSeconds": seconds(t1 - t0), "streamSeconds": seconds(t2 - t1), "responseSeconds": seconds(t3 - t2),
+        return ["folderBytes": dataset.imageBytes + dataset.captionBytes, "archiveBytes": plan.length,
+                "uploadBytes": (plan.length + 2) / 3 * 4,
+                "scanSeconds": seconds(t1 - t0), "streamSeconds": seconds(t2 - t1), "responseSeconds": seconds(t3 - t2),
                 "peakRSS": peakRSS(), "peakRSSBefore": rss0, "accepted": !answer.id.isEmpty]
     }
 

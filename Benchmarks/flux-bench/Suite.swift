@@ -199,15 +199,15 @@ struct Suite {
             let r = try runHelper(["upload", "--server", simulator.url, "--folder", folder.path], timeout: 300)
             try? FileManager.default.removeItem(at: folder)
             let folderBytes = Double(r["folderBytes"] as? Int ?? 0)
-            let zip = r["zipSeconds"] as? Double ?? .nan
+            let scan = r["scanSeconds"] as? Double ?? .nan
             let stream = r["streamSeconds"] as? Double ?? .nan
             let response = r["responseSeconds"] as? Double ?? .nan
-            let rate = megabytes(folderBytes) / (zip + stream)
+            let rate = megabytes(folderBytes) / (scan + stream)
             let rss = megabytes(Double(r["peakRSS"] as? Int ?? 0))
             let accepted = r["accepted"] as? Bool ?? false
             let size = "\(fmt(folderBytes / 1_073_741_824, 2)) GiB"
             report.add("fine-tune archive of a \(size) image folder, zipped + streamed as base64 JSON: throughput",
-                       "\(fmt(rate, 0)) MB/s (zip \(fmt(zip, 2)) s, stream \(fmt(stream, 2)) s\(accepted ? "" : ", NOT accepted"))",
+                       "\(fmt(rate, 0)) MB/s (scan \(fmt(scan, 2)) s, zip + stream \(fmt(stream, 2)) s\(accepted ? "" : ", NOT accepted"))",
                        ">= 200 MB/s", pass: rate >= 200 && accepted)
             report.add("  client peak RSS during zip + upload", "\(fmt(rss, 1)) MB", "<= 100 MB", pass: rss <= 100)
             report.add("  stream alone / simulator's answer after the last byte",

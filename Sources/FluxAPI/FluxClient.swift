@@ -53,9 +53,21 @@ public final class FluxClient: Sendable {
         return try SubmitResponse.decode(try json(response))
     }
 
-    /// Submits a fine-tune: the archive at `archive` is streamed base64-encoded as `file_data`
-    /// with the other parameters, so memory stays flat. `progress` gets (bytes sent, total).
+    /// Submits a fine-tune whose training data is the ZIP file at `archive`, streamed
+    /// base64-encoded as `file_data` with the other parameters, so memory stays flat.
+    /// `progress` gets (bytes sent, total).
     public func submitFinetune(archive: URL, parameters: TaskParameters, retry: RetryPolicy? = nil,
+                               progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> SubmitResponse {
+        try await submitFinetune(source: try ArchiveSource.file(archive), parameters: parameters, retry: retry, progress: progress)
+    }
+
+    /// Submits a fine-tune of a folder: its ZIP is made while it uploads, with no temporary file.
+    public func submitFinetune(dataset: FinetuneDataset, parameters: TaskParameters, retry: RetryPolicy? = nil,
+                               progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> SubmitResponse {
+        try await submitFinetune(source: .zip(try ZipPlan(dataset: dataset)), parameters: parameters, retry: retry, progress: progress)
+    }
+
+    public func submitFinetune(source: ArchiveSource, parameters: TaskParameters, retry: RetryPolicy? = nil,
                                progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> SubmitResponse {
         guard let endpoint = EndpointRegistry.endpoint(named: "finetune") else { throw FluxError.configuration("no finetune endpoint") }
         var rest = parameters
@@ -66,7 +78,7 @@ public final class FluxClient: Sendable {
         let suffix = others.count > 2 ? Data("\",".utf8) + others.dropFirst() : Data("\"}".utf8)
         let url = try apiURL(endpoint.path)
         let response = try await transport.send(.POST, url, key: configuration.apiKey,
-                                                payload: .base64File(prefix: prefix, file: archive, suffix: suffix, progress: progress),
+                                                payload: .base64(prefix: prefix, source: source, suffix: suffix, progress: progress),
                                                 safety: .createsTask, policy: retry ?? configuration.retryPolicy)
         if response.status == 410 || response.status == 404 && Self.isPlainNotFound(response.body) {
             throw FluxError.endpointRetired(endpoint: endpoint.id, status: response.status)

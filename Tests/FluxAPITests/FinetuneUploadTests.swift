@@ -91,7 +91,7 @@ import ZIPFoundation
         let dir = Fixtures.temporaryDirectory()
         defer { Fixtures.cleanup(dir) }
         // Sizes around the chunk boundary, so chunked base64 must concatenate correctly.
-        let bytes = Data((0..<(Base64FileChunks.chunkSize + 5)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let bytes = Data((0..<(Base64BodyStream.chunkSize + 5)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         let file = Fixtures.write(bytes, "archive.zip", in: dir)
         let progress = ProgressLog()
         let answer = try await client.submitFinetune(

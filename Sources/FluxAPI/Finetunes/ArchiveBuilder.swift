@@ -1,27 +1,28 @@
 import Foundation
-import ZIPFoundation
 
-/// Builds the training ZIP with ZIPFoundation: images stored as they are (already compressed),
-/// each with its caption. Written to a temporary file so the upload can stream it.
+/// Writes a dataset's training ZIP to a file: the same bytes an upload of the folder streams
+/// (`ZipPlan`), for when a file is wanted (saving the archive, comparing in benchmarks).
 public enum ArchiveBuilder {
     public static func build(_ dataset: FinetuneDataset, to url: URL) throws -> URL {
-        guard dataset.canUpload else { throw FluxError.invalidInput(dataset.issues.errors) }
+        let plan = try ZipPlan(dataset: dataset)
         try? FileManager.default.removeItem(at: url)
-        let archive: Archive
-        do { archive = try Archive(url: url, accessMode: .create) } catch {
-            throw FluxError.configuration("cannot create \(url.path): \(error)")
+        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forWritingAtPath: url.path) else {
+            throw FluxError.configuration("cannot create \(url.path)")
         }
+        defer { try? handle.close() }
+        let reader = plan.makeReader()
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { chunk.deallocate() }
         do {
-            for image in dataset.images {
-                try archive.addEntry(with: image.name, fileURL: image.url, compressionMethod: .none)
-                if let caption = image.captionURL {
-                    let name = String(image.name.dropLast(image.url.pathExtension.count)) + "txt"
-                    try archive.addEntry(with: name, fileURL: caption, compressionMethod: .deflate)
-                }
+            while true {
+                let count = try reader.read(into: chunk)
+                if count > 0 { try handle.write(contentsOf: Data(bytesNoCopy: chunk.baseAddress!, count: count, deallocator: .none)) }
+                if count < chunk.count { break }
             }
         } catch {
             try? FileManager.default.removeItem(at: url)
-            throw FluxError.configuration("cannot build the archive: \(error)")
+            if let error = error as? FluxError { throw error }
+            throw FluxError.configuration("cannot write \(url.path): \((error as NSError).localizedDescription)")
         }
         return url
     }

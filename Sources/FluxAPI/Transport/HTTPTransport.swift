@@ -121,10 +121,10 @@ public final class HTTPTransport: Sendable {
         case .data(let body)?:
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
-        case .base64File(let prefix, let file, let suffix, let progress)?:
+        case .base64(let prefix, let source, let suffix, let progress)?:
             request.headers.add(name: "content-type", value: "application/json")
             let total = payload!.length
-            request.body = .stream(Base64FileChunks(prefix: prefix, file: file, suffix: suffix, total: total, progress: progress),
+            request.body = .stream(Base64BodyStream(prefix: prefix, source: source, suffix: suffix, total: total, progress: progress),
                                    length: .known(Int64(total)))
             // A large upload gets time in proportion (at least 1 MB/s) on top of the usual limit.
             deadline += Double(total) / 1_000_000

@@ -1,49 +1,119 @@
 import Foundation
 import NIOCore
 
-/// A request body. Small bodies are bytes; a fine-tune archive is a file sent base64-encoded
-/// inside JSON, read and encoded chunk by chunk as the connection asks for it, so memory stays
-/// flat whatever the archive's size. Each attempt builds a fresh stream, so retries resend it all.
+/// A request body. Small bodies are bytes; a fine-tune archive is sent base64-encoded inside
+/// JSON, read and encoded chunk by chunk as the connection asks for it, so memory stays flat
+/// whatever the archive's size. Each attempt builds a fresh stream, so retries resend it all.
 public enum RequestPayload: Sendable {
     case data(Data)
-    /// `prefix` + base64(file) + `suffix`; `progress` gets (bytes sent, total bytes).
-    case base64File(prefix: Data, file: URL, suffix: Data, progress: (@Sendable (Int, Int) -> Void)?)
+    /// `prefix` + base64(source) + `suffix`; `progress` gets (bytes sent, total bytes).
+    case base64(prefix: Data, source: ArchiveSource, suffix: Data, progress: (@Sendable (Int, Int) -> Void)?)
 
     public var length: Int {
         switch self {
         case .data(let d): return d.count
-        case .base64File(let prefix, let file, let suffix, _):
-            let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? NSNumber)?.intValue ?? 0
-            return prefix.count + (size + 2) / 3 * 4 + suffix.count
+        case .base64(let prefix, let source, let suffix, _):
+            return prefix.count + Base64.encodedCount(source.length) + suffix.count
         }
     }
 }
 
-/// Pulls `prefix`, then the file's base64 in chunks (a multiple of 3 input bytes, so the pieces
+/// Where the archive's bytes come from: a ZIP file the user made, or one made on the fly from a
+/// folder (`ZipPlan`), with no temporary copy.
+public enum ArchiveSource: Sendable {
+    case file(URL, length: Int)
+    case zip(ZipPlan)
+
+    /// A ZIP file already on disk; its size is read now and must not change during the upload.
+    public static func file(_ url: URL) throws -> ArchiveSource {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            throw FluxError.configuration("cannot read \(url.path): \(String(cString: strerror(errno)))")
+        }
+        return .file(url, length: Int(info.st_size))
+    }
+
+    public var length: Int {
+        switch self {
+        case .file(_, let length): return length
+        case .zip(let plan): return plan.length
+        }
+    }
+
+    /// A reader from the archive's first byte.
+    func makeReader() throws -> any ArchiveByteReader {
+        switch self {
+        case .file(let url, let length): return try FileByteReader(url: url, length: length)
+        case .zip(let plan): return plan.makeReader()
+        }
+    }
+}
+
+/// Fills a buffer with the next bytes of an archive; short only at its end.
+protocol ArchiveByteReader: AnyObject {
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+}
+
+extension ZipStreamReader: ArchiveByteReader {}
+
+/// A file read with plain `read(2)` into the caller's buffer (no `Data` per chunk).
+final class FileByteReader: ArchiveByteReader {
+    private let url: URL
+    private let fd: Int32
+    private var remaining: Int
+
+    init(url: URL, length: Int) throws {
+        fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FluxError.configuration("cannot read \(url.path): \(String(cString: strerror(errno)))") }
+        self.url = url
+        remaining = length
+        _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+    }
+
+    deinit { close(fd) }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var filled = 0
+        while filled < buffer.count && remaining > 0 {
+            let got = Glibc.read(fd, buffer.baseAddress! + filled, min(remaining, buffer.count - filled))
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw FluxError.configuration("cannot read \(url.path): \(String(cString: strerror(errno)))")
+            }
+            if got == 0 { throw FluxError.configuration("\(url.path) got shorter while it was being uploaded; nothing was created, try again") }
+            remaining -= got
+            filled += got
+        }
+        return filled
+    }
+}
+
+/// Pulls `prefix`, then the source's base64 in chunks (a multiple of 3 input bytes, so the pieces
 /// concatenate to one valid base64 string), then `suffix`.
-public struct Base64FileChunks: AsyncSequence, Sendable {
+public struct Base64BodyStream: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
     let prefix: Data
-    let file: URL
+    let source: ArchiveSource
     let suffix: Data
     let total: Int
     let progress: (@Sendable (Int, Int) -> Void)?
-    /// 3 MiB of input per chunk: 4 MiB of base64 in memory at most.
-    static let chunkSize = 3 * 1024 * 1024
+    /// Input per chunk, a multiple of 3: 1.5 MiB in, 2 MiB of base64 out, small enough to keep
+    /// the socket busy while the next chunk is read and encoded.
+    static let chunkSize = 3 * 512 * 1024
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(prefix: prefix, file: file, suffix: suffix, total: total, progress: progress)
+        Iterator(prefix: prefix, source: source, suffix: suffix, total: total, progress: progress)
     }
 
     public struct Iterator: AsyncIteratorProtocol {
-        enum Stage { case prefix, body, suffix, done }
+        enum Stage { case prefix, body, done }
         let prefix: Data
-        let file: URL
+        let source: ArchiveSource
         let suffix: Data
         let total: Int
         let progress: (@Sendable (Int, Int) -> Void)?
         var stage = Stage.prefix
-        var handle: FileHandle?
+        var chunker: Chunker?
         var sent = 0
 
         public mutating func next() async throws -> ByteBuffer? {
@@ -51,28 +121,50 @@ public struct Base64FileChunks: AsyncSequence, Sendable {
             switch stage {
             case .prefix:
                 stage = .body
-                do { handle = try FileHandle(forReadingFrom: file) } catch {
-                    throw FluxError.configuration("cannot read \(file.path): \((error as NSError).localizedDescription)")
-                }
-                return emit(prefix)
+                chunker = Chunker(reader: try source.makeReader())
+                return emit(ByteBuffer(bytes: prefix))
             case .body:
-                let chunk = try handle?.read(upToCount: Base64FileChunks.chunkSize) ?? Data()
-                if chunk.isEmpty {
-                    try? handle?.close()
-                    handle = nil
+                let input = chunker!.scratch
+                let count = try chunker!.reader.read(into: input)
+                if count < input.count {
+                    // The last piece: its base64 and the suffix go out together.
                     stage = .done
-                    return emit(suffix)
+                    defer { chunker = nil }
+                    var buffer = encode(UnsafeRawBufferPointer(rebasing: input[0..<count]), extra: suffix.count)
+                    buffer.writeBytes(suffix)
+                    return emit(buffer)
                 }
-                return emit(chunk.base64EncodedData())
-            case .suffix, .done:
+                return emit(encode(UnsafeRawBufferPointer(input), extra: 0))
+            case .done:
                 return nil
             }
         }
 
-        mutating func emit(_ data: Data) -> ByteBuffer {
-            sent += data.count
+        private func encode(_ input: UnsafeRawBufferPointer, extra: Int) -> ByteBuffer {
+            let size = Base64.encodedCount(input.count)
+            var buffer = ByteBufferAllocator().buffer(capacity: size + extra)
+            guard size > 0 else { return buffer }
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
+                Base64.encode(input, into: out.baseAddress!)
+                return size
+            }
+            return buffer
+        }
+
+        private mutating func emit(_ buffer: ByteBuffer) -> ByteBuffer {
+            sent += buffer.readableBytes
             progress?(sent, total)
-            return ByteBuffer(bytes: data)
+            return buffer
         }
     }
+}
+
+/// The reader and the input buffer it fills, freed with the stream however it ends.
+final class Chunker {
+    let reader: any ArchiveByteReader
+    let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Base64BodyStream.chunkSize, alignment: 16)
+
+    init(reader: any ArchiveByteReader) { self.reader = reader }
+
+    deinit { scratch.deallocate() }
 }

@@ -50,9 +50,9 @@ struct FinetuneCommand: AsyncParsableCommand {
                 throw ExitCodes.invalidInput
             }
             if !json { Console.error("flux-tui: \(summary)") }
-            let archive = ArchiveBuilder.temporaryURL()
-            defer { try? FileManager.default.removeItem(at: archive) }
-            _ = try ArchiveBuilder.build(dataset, to: archive)
+            // The ZIP is made while it uploads (no temporary copy); planning it reads every
+            // file's size now, so an unreadable file stops us before anything is sent.
+            let archive = ArchiveSource.zip(try ZipPlan(dataset: dataset))
             let json = self.json
             let wait = self.wait
             let result = try await Backend.with(global) { backend -> FlowResult in
@@ -61,7 +61,7 @@ struct FinetuneCommand: AsyncParsableCommand {
                 let submittedAt = Date()
                 let answer: SubmitResponse
                 do {
-                    answer = try await backend.client.submitFinetune(archive: archive, parameters: parameters) { sent, total in
+                    answer = try await backend.client.submitFinetune(source: archive, parameters: parameters) { sent, total in
                         line.show(sent: sent, total: total)
                     }
                     line.end()
