@@ -32,6 +32,9 @@ public actor TaskEngine {
     private var tasks: [String: TaskEntry] = [:]
     private var byRemoteID: [String: String] = [:]
     private var queue: [String] = []
+    /// Tasks submitting or running: what counts against `maxActive`. Kept as tasks change, so
+    /// starting the next queued task does not scan (and copy) every task.
+    private var inFlight: Set<String> = []
     private var submitting = 0
     private var pollingLoop: Task<Void, Never>?
     /// Submits in flight, so an upload can be cancelled.
@@ -139,6 +142,7 @@ public actor TaskEngine {
         queue.removeAll { $0 == id }
         if let remote = tasks[id]?.remoteID { Task { await poller.untrack(remote) } }
         tasks.removeValue(forKey: id)
+        inFlight.remove(id)
         do { try store.hide(id: id) } catch { lastStoreError = "\(error)" }
     }
 
@@ -147,8 +151,7 @@ public actor TaskEngine {
     // MARK: submitting
 
     private func pump() {
-        let running = tasks.values.filter { $0.phase == .running || $0.phase == .submitting }.count
-        var free = settings.maxActive - running
+        var free = settings.maxActive - inFlight.count
         while free > 0, !queue.isEmpty {
             let id = queue.removeFirst()
             guard var task = tasks[id], task.phase == .queued else { continue }
@@ -160,22 +163,20 @@ public actor TaskEngine {
         }
     }
 
-    /// A fine-tune whose `file_data` is a folder: scan, zip to a temporary file, stream it.
+    /// A fine-tune whose `file_data` is a folder: scan it, then stream its ZIP as it is made.
     private func submitFinetuneFolder(_ id: String, folder: URL) async throws -> SubmitResponse {
         guard var task = tasks[id] else { throw FluxError.cancelled }
         let dataset = FinetuneDataset.scan(folder)
         if dataset.issues.hasErrors { throw FluxError.invalidInput(dataset.issues.errors) }
         var parameters = task.parameters
         parameters["file_data"] = nil
-        let archive = ArchiveBuilder.temporaryURL()
-        defer { try? FileManager.default.removeItem(at: archive) }
-        task.statusText = "Zipping \(dataset.images.count) images"
+        let archive = ArchiveSource.zip(try ZipPlan(dataset: dataset))
+        task.statusText = "Uploading \(dataset.images.count) images"
         commit(task)
-        _ = try ArchiveBuilder.build(dataset, to: archive)
         let reporter = UploadReporter { [weak self] fraction in
             Task { await self?.uploadProgress(id, fraction) }
         }
-        return try await client.submitFinetune(archive: archive, parameters: parameters) { sent, total in
+        return try await client.submitFinetune(source: archive, parameters: parameters) { sent, total in
             reporter.report(sent: sent, total: total)
         }
     }
@@ -373,6 +374,7 @@ public actor TaskEngine {
         var task = task
         task.updatedAt = Date()
         tasks[task.id] = task
+        if task.phase == .running || task.phase == .submitting { inFlight.insert(task.id) } else { inFlight.remove(task.id) }
         if persist {
             do { try store.save(task) } catch { lastStoreError = "\(error)" }
         }
