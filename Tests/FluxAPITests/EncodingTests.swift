@@ -124,6 +124,12 @@ import TestSupport
         #expect(d > 3 && d < 3.4)
         #expect(s.nextDelay(elapsed: 100, progress: nil, typical: 6, polls: 9) == 5)
         #expect(s.nextDelay(elapsed: 1, progress: 0.99, typical: 6, polls: 3) == s.minInterval)
+        // Far from the end, polls refresh the estimate halfway there, at most every 30 s, and
+        // never more often than every maxInterval: 2% after 12 s puts the end 588 s away.
+        #expect(s.nextDelay(elapsed: 12, progress: 0.02, typical: 6, polls: 4) == 30)
+        #expect(s.nextDelay(elapsed: 30, progress: 0.5, typical: 6, polls: 5) == 15)
+        #expect(s.nextDelay(elapsed: 8, progress: 0.5, typical: 6, polls: 5) == 5)
+        #expect(s.nextDelay(elapsed: 4, progress: 0.5, typical: 6, polls: 5) > 4 && s.nextDelay(elapsed: 4, progress: 0.5, typical: 6, polls: 5) < 5)
         // Without progress the interval grows with age.
         #expect(s.nextDelay(elapsed: 8, progress: nil, typical: 6, polls: 2) < s.nextDelay(elapsed: 14, progress: nil, typical: 6, polls: 3))
     }

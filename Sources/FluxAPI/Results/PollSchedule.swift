@@ -3,8 +3,10 @@
 ///
 /// Before any progress is reported the first poll waits for a fraction of the endpoint's typical
 /// duration. Once the server reports progress p after t seconds, the remaining time is estimated as
-/// t·(1−p)/p and the next poll lands just after it. Without progress the interval grows with the
-/// task's age, so long tasks cost few requests.
+/// t·(1−p)/p and the next poll lands just after it; while that end is far off, polls only refresh
+/// the estimate, at half the remaining time (at most `estimateInterval`), so a task ten minutes
+/// from done costs a request every 30 s rather than every 5. Without progress the interval grows
+/// with the task's age up to `maxInterval`, so long tasks cost few requests.
 public struct PollSchedule: Sendable, Equatable {
     public var minInterval: Double
     public var maxInterval: Double
@@ -12,17 +14,22 @@ public struct PollSchedule: Sendable, Equatable {
     public var firstPollFraction: Double
     /// Without progress, wait this share of the task's age (geometric back-off).
     public var ageFraction: Double
+    /// Longest wait while reported progress puts the end more than `maxInterval` away.
+    public var estimateInterval: Double
 
-    public init(minInterval: Double = 0.2, maxInterval: Double = 5, firstPollFraction: Double = 0.5, ageFraction: Double = 0.3) {
+    public init(minInterval: Double = 0.2, maxInterval: Double = 5, firstPollFraction: Double = 0.5, ageFraction: Double = 0.3,
+                estimateInterval: Double = 30) {
         self.minInterval = minInterval
         self.maxInterval = maxInterval
         self.firstPollFraction = firstPollFraction
         self.ageFraction = ageFraction
+        self.estimateInterval = max(estimateInterval, maxInterval)
     }
 
     public static let standard = PollSchedule()
     /// Fine-tunes train for many minutes; there is no hurry to notice.
-    public static let training = PollSchedule(minInterval: 2, maxInterval: 30, firstPollFraction: 0.015, ageFraction: 0.3)
+    public static let training = PollSchedule(minInterval: 2, maxInterval: 30, firstPollFraction: 0.015, ageFraction: 0.3,
+                                              estimateInterval: 120)
 
     /// Seconds until the next poll.
     /// - Parameters:
@@ -34,7 +41,10 @@ public struct PollSchedule: Sendable, Equatable {
         let raw: Double
         if let p = progress, p > 0.01, p < 1, elapsed > 0 {
             let remaining = elapsed * (1 - p) / p
-            raw = remaining * 1.05 + minInterval / 2
+            let landing = remaining * 1.05 + minInterval / 2
+            // Far from the end: refresh the estimate halfway there instead of every maxInterval.
+            if landing > maxInterval { return Swift.min(estimateInterval, Swift.max(maxInterval, remaining / 2)) }
+            raw = landing
         } else if polls == 0 {
             raw = max(typical * firstPollFraction - elapsed, 0)
         } else if elapsed < typical {
