@@ -127,6 +127,8 @@ import TestSupport
         // Far from the end, polls refresh the estimate halfway there, at most every 30 s, and
         // never more often than every maxInterval: 2% after 12 s puts the end 588 s away.
         #expect(s.nextDelay(elapsed: 12, progress: 0.02, typical: 6, polls: 4) == 30)
+        // The first 1% already counts (servers report whole percents).
+        #expect(s.nextDelay(elapsed: 6, progress: 0.01, typical: 6, polls: 3) == 30)
         #expect(s.nextDelay(elapsed: 30, progress: 0.5, typical: 6, polls: 5) == 15)
         #expect(s.nextDelay(elapsed: 8, progress: 0.5, typical: 6, polls: 5) == 5)
         #expect(s.nextDelay(elapsed: 4, progress: 0.5, typical: 6, polls: 5) > 4 && s.nextDelay(elapsed: 4, progress: 0.5, typical: 6, polls: 5) < 5)

@@ -39,7 +39,7 @@ public struct PollSchedule: Sendable, Equatable {
     ///   - polls: how many polls have been made so far.
     public func nextDelay(elapsed: Double, progress: Double?, typical: Double, polls: Int) -> Double {
         let raw: Double
-        if let p = progress, p > 0.01, p < 1, elapsed > 0 {
+        if let p = progress, p >= 0.01, p < 1, elapsed > 0 {
             let remaining = elapsed * (1 - p) / p
             let landing = remaining * 1.05 + minInterval / 2
             // Far from the end: refresh the estimate halfway there instead of every maxInterval.
