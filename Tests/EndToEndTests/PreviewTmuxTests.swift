@@ -67,4 +67,42 @@ import Testing
         let back = await tmux.wait { $0.contains("Tasks (1)") && !$0.contains("any key closes") }
         #expect(back.ok, "the preview did not close:\n\(back.screen)")
     }
+
+    /// Issue 9's sizes: the detail pane's preview at 80x24, and again after the terminal grows to
+    /// 200x60 (a larger box, a fresh scale), in 256 colours both times.
+    @Test func theDetailPanePreviewAppearsAt80x24AndAt200x60() async throws {
+        guard let tmux = Tmux(label: "preview-sizes") else { Issue.record("tmux is not installed"); return }
+        defer { tmux.kill(); Fixtures.cleanup(home) }
+        guard tmux.start([ProcessRunner.executable("flux-tui").path], width: 80, height: 24, environment: environment()) else {
+            Issue.record("tmux did not start"); return
+        }
+        let started = await tmux.wait(timeout: 90) { $0.contains("Endpoints") && $0.contains("SIMULATOR") }
+        #expect(started.ok, "the app did not start:\n\(started.screen)")
+        guard started.ok else { return }
+        // The first endpoint's form (flux-pro-1.1: the prompt is its first field).
+        tmux.keys("g")
+        tmux.keys("Enter")
+        let opened = await tmux.wait { $0.contains("POST /v1/") }
+        #expect(opened.ok, "form did not open:\n\(opened.screen)")
+        tmux.type("a red lighthouse")
+        tmux.keys("C-s")
+
+        func previewRows(_ screen: String) -> [Int] {
+            screen.components(separatedBy: "\n").map { $0.filter { $0 == "▀" }.count }.filter { $0 > 0 }
+        }
+        let small = await tmux.wait(timeout: 30) { previewRows($0).count >= 4 && !$0.contains("loading preview…") }
+        #expect(small.ok, "no preview in the detail pane at 80x24:\n\(small.screen)")
+        #expect(previewRows(small.screen).allSatisfy { $0 >= 8 }, "preview rows too narrow at 80x24:\n\(small.screen)")
+        let colours = tmux.run(["capture-pane", "-p", "-e", "-t", tmux.session]).output
+        #expect(colours.contains("38;5;") && colours.contains("48;5;"), "no 256-colour escapes at 80x24")
+
+        _ = tmux.run(["resize-window", "-t", tmux.session, "-x", "200", "-y", "60"])
+        let large = await tmux.wait { screen in
+            let rows = previewRows(screen)
+            return rows.count >= 10 && rows.allSatisfy { $0 >= 24 }
+        }
+        #expect(large.ok, "no larger preview at 200x60:\n\(large.screen)")
+        let wide = tmux.run(["capture-pane", "-p", "-e", "-t", tmux.session]).output
+        #expect(wide.contains("38;5;") && wide.contains("48;5;"), "no 256-colour escapes at 200x60")
+    }
 }
