@@ -9,20 +9,6 @@ import Testing
 ///
 /// The generator is seeded (`FLUX_FUZZ_SEED` overrides the default), so a failure replays.
 @Suite struct BadInputTests {
-    // MARK: a small seeded generator
-
-    /// SplitMix64: tiny, deterministic, good enough to spread test inputs.
-    struct SeededRandom: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let seed: UInt64 = ProcessInfo.processInfo.environment["FLUX_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0xF1_0C5
 

@@ -2,6 +2,7 @@ import FluxAPI
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 
 @testable import TaskStore
 
@@ -53,7 +54,7 @@ import Testing
     /// Seeded random parameters of every kind, compared with what `JSONDecoder` reads from the
     /// same stored JSON.
     @Test func randomParametersMatchTheCodablePath() throws {
-        var rng = SplitMix(seed: 2026)
+        var rng = SeededRandom(seed: 2026)
         let alphabet = Array("ab \"\\/\n\t✓日🏝️é\u{01}{}[]:,0.-e")
         for _ in 0..<300 {
             var values: [String: FieldValue] = [:]
@@ -103,18 +104,5 @@ import Testing
         }
         let error = try #require(throws: (any Error).self) { try queue.read { db in try TaskEntry.fetchAll(db) } }
         #expect("\(error)".contains("exploded"))
-    }
-}
-
-/// A small seeded generator, so a failure can be replayed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
