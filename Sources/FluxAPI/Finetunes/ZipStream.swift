@@ -55,10 +55,7 @@ public struct ZipPlan: Sendable, Equatable {
         entries.reserveCapacity(files.count)
         var length = Self.endRecordSize
         for (name, source) in files {
-            var info = stat()
-            guard stat(source.path, &info) == 0 else {
-                throw FluxError.configuration("cannot read \(source.path): \(String(cString: strerror(errno)))")
-            }
+            let info = try SourceFile.status(of: source)
             guard (info.st_mode & S_IFMT) == S_IFREG else { throw FluxError.configuration("\(source.path) is not a regular file") }
             let nameBytes = name.utf8.count
             guard nameBytes <= 0xFFFF else { throw FluxError.configuration("\(name): the name is too long for a ZIP entry") }
@@ -106,8 +103,8 @@ public final class ZipStreamReader {
     /// Header bytes made but not yet handed out.
     private var pending: [UInt8] = []
     private var pendingOffset = 0
-    private var file: Int32 = -1
-    private var remaining = 0
+    /// The entry being read, and the CRC of its bytes so far.
+    private var file: SourceFile?
     private var crc: UInt = 0
     private var crcs: [UInt32] = []
     private var offsets: [Int] = []
@@ -120,8 +117,6 @@ public final class ZipStreamReader {
         crcs.reserveCapacity(plan.entries.count)
         offsets.reserveCapacity(plan.entries.count)
     }
-
-    deinit { if file >= 0 { close(file) } }
 
     /// Fills `buffer` with the archive's next bytes; returns how many (less than the buffer's size
     /// only at the end of the archive, 0 once it is over).
@@ -142,24 +137,19 @@ public final class ZipStreamReader {
                 let entry = plan.entries[index]
                 offsets.append(position + filled)
                 setPending(localHeader(entry))
-                try open(entry)
+                file = try SourceFile(url: entry.source, size: entry.size, label: entry.name)
+                crc = crc32(0, nil, 0)
                 stage = .data(index)
             case .data(let index):
-                if remaining == 0 {
-                    try finishFile(plan.entries[index])
+                guard let source = file, source.remaining > 0 else {
+                    try file?.checkNothingFollows()
+                    file = nil
                     stage = .descriptor(index)
                     continue
                 }
-                let want = min(remaining, buffer.count - filled)
-                let target = buffer.baseAddress! + filled
-                let got = Glibc.read(file, target, want)
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    throw FluxError.configuration("cannot read \(plan.entries[index].source.path): \(String(cString: strerror(errno)))")
-                }
-                if got == 0 { throw Self.changed(plan.entries[index]) }
-                crc = crc32(crc, target.assumingMemoryBound(to: Bytef.self), uInt(got))
-                remaining -= got
+                let target = UnsafeMutableRawBufferPointer(rebasing: buffer[filled...])
+                let got = try source.read(into: target)
+                crc = crc32(crc, target.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(got))
                 filled += got
             case .descriptor(let index):
                 let sum = UInt32(truncatingIfNeeded: crc)
@@ -187,32 +177,6 @@ public final class ZipStreamReader {
     private func setPending(_ bytes: [UInt8]) {
         pending = bytes
         pendingOffset = 0
-    }
-
-    private func open(_ entry: ZipPlan.Entry) throws {
-        let fd = Glibc.open(entry.source.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw FluxError.configuration("cannot read \(entry.source.path): \(String(cString: strerror(errno)))")
-        }
-        file = fd
-        remaining = entry.size
-        crc = crc32(0, nil, 0)
-        // Sequential reads of the whole file: let the kernel read ahead generously.
-        _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
-    }
-
-    /// Closes the finished file, after checking it has not grown since the plan was made.
-    private func finishFile(_ entry: ZipPlan.Entry) throws {
-        defer {
-            close(file)
-            file = -1
-        }
-        var probe: UInt8 = 0
-        if Glibc.read(file, &probe, 1) > 0 { throw Self.changed(entry) }
-    }
-
-    private static func changed(_ entry: ZipPlan.Entry) -> FluxError {
-        .configuration("\(entry.name) changed size while it was being uploaded; nothing was created, try again")
     }
 
     private func localHeader(_ entry: ZipPlan.Entry) -> [UInt8] {

@@ -26,11 +26,7 @@ public enum ArchiveSource: Sendable {
 
     /// A ZIP file already on disk; its size is read now and must not change during the upload.
     public static func file(_ url: URL) throws -> ArchiveSource {
-        var info = stat()
-        guard stat(url.path, &info) == 0 else {
-            throw FluxError.configuration("cannot read \(url.path): \(String(cString: strerror(errno)))")
-        }
-        return .file(url, length: Int(info.st_size))
+        .file(url, length: Int(try SourceFile.status(of: url).st_size))
     }
 
     public var length: Int {
@@ -43,7 +39,7 @@ public enum ArchiveSource: Sendable {
     /// A reader from the archive's first byte.
     func makeReader() throws -> any ArchiveByteReader {
         switch self {
-        case .file(let url, let length): return try FileByteReader(url: url, length: length)
+        case .file(let url, let length): return try SourceFile(url: url, size: length, label: url.path)
         case .zip(let plan): return plan.makeReader()
         }
     }
@@ -55,38 +51,6 @@ protocol ArchiveByteReader: AnyObject {
 }
 
 extension ZipStreamReader: ArchiveByteReader {}
-
-/// A file read with plain `read(2)` into the caller's buffer (no `Data` per chunk).
-final class FileByteReader: ArchiveByteReader {
-    private let url: URL
-    private let fd: Int32
-    private var remaining: Int
-
-    init(url: URL, length: Int) throws {
-        fd = open(url.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FluxError.configuration("cannot read \(url.path): \(String(cString: strerror(errno)))") }
-        self.url = url
-        remaining = length
-        _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
-    }
-
-    deinit { close(fd) }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        var filled = 0
-        while filled < buffer.count && remaining > 0 {
-            let got = Glibc.read(fd, buffer.baseAddress! + filled, min(remaining, buffer.count - filled))
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw FluxError.configuration("cannot read \(url.path): \(String(cString: strerror(errno)))")
-            }
-            if got == 0 { throw FluxError.configuration("\(url.path) got shorter while it was being uploaded; nothing was created, try again") }
-            remaining -= got
-            filled += got
-        }
-        return filled
-    }
-}
 
 /// Pulls `prefix`, then the source's base64 in chunks (a multiple of 3 input bytes, so the pieces
 /// concatenate to one valid base64 string), then `suffix`.
