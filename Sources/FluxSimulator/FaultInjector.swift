@@ -1,19 +1,5 @@
+import FluxAPI
 import Foundation
-
-/// A value behind a lock, for state that NIO handlers touch synchronously (an actor would force
-/// an `await` on the event loop).
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
-    }
-}
 
 /// SplitMix64: small and deterministic, so a fault `seed` replays the same sequence.
 struct FaultRandom: Sendable {

@@ -1,3 +1,4 @@
+import FluxAPI
 import Foundation
 import NIOCore
 import NIOHTTP1

@@ -2,7 +2,6 @@ import Foundation
 import TaskStore
 import TerminalKit
 import Testing
-import TestSupport
 
 @testable import FluxApp
 
@@ -72,18 +71,5 @@ struct TaskLoadingTests {
         #expect(TaskFormat.fileName("/home/me/out/flux-dev-1.jpg") == "flux-dev-1.jpg")
         #expect(TaskFormat.fileName("relative.png") == "relative.png")
         #expect(TaskFormat.fileName("/tmp/dir/") == "dir")
-    }
-}
-
-@Suite struct TimestampTests {
-    @Test func detailTimestampsMatchISO8601DateFormatter() {
-        let reference = ISO8601DateFormatter()
-        var rng = SeededRandom(seed: 8601)
-        // Epoch, leap days, year ends, fractional seconds, and random dates from 1900 to 2200.
-        var dates = [0, 951_782_400, 1_709_164_800.5, 1_767_225_599.999, -1, -2_208_988_800].map { Date(timeIntervalSince1970: $0) }
-        for _ in 0..<500 { dates.append(Date(timeIntervalSince1970: Double.random(in: -2_208_988_800...7_258_118_400, using: &rng))) }
-        for date in dates {
-            #expect(TaskDetailView.iso8601.string(from: date) == reference.string(from: date), "\(date.timeIntervalSince1970)")
-        }
     }
 }

@@ -28,28 +28,13 @@ public struct OutputNaming: Sendable, Equatable {
         }
     }
 
-    private static let formatter: LockedFormatter<DateFormatter> = {
+    private static let formatter: Locked<DateFormatter> = {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone.current
         formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return LockedFormatter(formatter)
+        return Locked(formatter)
     }()
-}
-
-/// A formatter used from any thread, one caller at a time (formatters are costly to make and
-/// not thread-safe).
-final class LockedFormatter<F: Formatter>: @unchecked Sendable {
-    private let lock = NSLock()
-    private let formatter: F
-
-    init(_ formatter: F) { self.formatter = formatter }
-
-    func withLock<T>(_ body: (F) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(formatter)
-    }
 }
 
 public enum FileNameSanitizer {

@@ -91,15 +91,12 @@ public struct ResultSaver: Sendable {
         return "jpg"
     }
 
-    /// One formatter for every sidecar (making one costs more than writing the file).
-    static let iso8601 = LockedFormatter(ISO8601DateFormatter())
-
     /// Endpoint, parameters (files as their source paths, never base64; secrets left out), seed
     /// and timings.
     public static func sidecar(_ result: ResultResponse, record: TaskRecord, file: URL, now: Date = Date()) -> JSONValue {
         var timings: [String: JSONValue] = [
-            "submitted_at": .string(iso8601.withLock { $0.string(from: record.submittedAt) }),
-            "downloaded_at": .string(iso8601.withLock { $0.string(from: now) }),
+            "submitted_at": .string(ISO8601Timestamp.string(from: record.submittedAt)),
+            "downloaded_at": .string(ISO8601Timestamp.string(from: now)),
             "elapsed_seconds": .double((now.timeIntervalSince(record.submittedAt) * 1000).rounded() / 1000),
         ]
         if let v = result.startTime { timings["server_start_time"] = .double(v) }

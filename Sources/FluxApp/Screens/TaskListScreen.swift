@@ -384,10 +384,6 @@ struct TaskDetailView {
         return Rect(x: rest.maxX - width, y: rest.y, width: width, height: rest.height)
     }
 
-    /// One formatter for every frame: making an `ISO8601DateFormatter` costs more than drawing
-    /// the whole task list.
-    static let iso8601 = SharedISO8601Formatter()
-
     func headerLines() -> [(String, ThemeRole)] {
         var out: [(String, ThemeRole)] = []
         let status = task.statusText ?? task.phase.rawValue
@@ -399,11 +395,10 @@ struct TaskDetailView {
         out.append((head, .text))
         if let error = task.error { out.append(("✗ " + error, task.phase == .moderated || task.phase == .uncertain ? .warning : .error)) }
         for path in task.outputs { out.append(("→ " + path, .success)) }
-        let iso = TaskDetailView.iso8601
         out.append(("id \(task.remoteID ?? "(not submitted)")", .muted))
-        var times = "created \(iso.string(from: task.createdAt))"
-        if let s = task.submittedAt { times += " · submitted \(iso.string(from: s))" }
-        if let f = task.finishedAt { times += " · finished \(iso.string(from: f))" }
+        var times = "created \(ISO8601Timestamp.string(from: task.createdAt))"
+        if let s = task.submittedAt { times += " · submitted \(ISO8601Timestamp.string(from: s))" }
+        if let f = task.finishedAt { times += " · finished \(ISO8601Timestamp.string(from: f))" }
         out.append((times, .muted))
         return out
     }
@@ -465,23 +460,5 @@ struct TaskDetailView {
             buffer.writeLine(text, in: Rect(x: inner.x + column * columnWidth, y: inner.y + y + row, width: columnWidth - 1, height: 1),
                              style: theme.style(last ? .muted : .text))
         }
-    }
-}
-
-/// UTC timestamps as `ISO8601DateFormatter` writes them ("2026-11-26T01:58:26Z"), by hand: the
-/// detail pane shows three per frame, and ICU's formatter was 7 % of a key-to-frame.
-struct SharedISO8601Formatter: Sendable {
-    func string(from date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        guard gmtime_r(&seconds, &parts) != nil, parts.tm_year + 1900 >= 0, parts.tm_year + 1900 <= 9999 else {
-            return ISO8601DateFormatter().string(from: date)
-        }
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-        }
-        return pad(parts.tm_year + 1900, 4) + "-" + pad(parts.tm_mon + 1, 2) + "-" + pad(parts.tm_mday, 2) + "T"
-            + pad(parts.tm_hour, 2) + ":" + pad(parts.tm_min, 2) + ":" + pad(parts.tm_sec, 2) + "Z"
     }
 }
