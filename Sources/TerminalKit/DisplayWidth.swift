@@ -90,23 +90,27 @@ public enum DisplayWidth {
 
     /// The width of a string made of simple scalars (see `isSimple`) and ASCII control
     /// characters (which take no column, as they do character by character; "\r\n" too), counted
-    /// scalar by scalar; nil for any other text. Views measure every cell of every row each
-    /// frame: this keeps that cheap.
+    /// scalar by scalar; nil for any other text, and with `rejectingControls` also for text with a
+    /// control character (then the width is the number of scalars, one cell each). Views measure
+    /// and write every cell of every row each frame: this keeps that cheap.
     @usableFromInline
-    static func simpleWidth<S: StringProtocol>(_ text: S) -> Int? {
+    static func simpleWidth<S: StringProtocol>(_ text: S, rejectingControls: Bool = false) -> Int? {
         var total = 0
         for b in text.utf8 {
-            if b >= 0x80 { return simpleScalarWidth(text) }
-            if b >= 0x20 && b < 0x7F { total += 1 }
+            if b >= 0x80 { return simpleScalarWidth(text, rejectingControls: rejectingControls) }
+            if b >= 0x20 && b < 0x7F { total += 1 } else if rejectingControls { return nil }
         }
         return total
     }
 
-    private static func simpleScalarWidth<S: StringProtocol>(_ text: S) -> Int? {
+    private static func simpleScalarWidth<S: StringProtocol>(_ text: S, rejectingControls: Bool) -> Int? {
         var total = 0
         for u in text.unicodeScalars {
             let v = u.value
-            if v < 0x20 || v == 0x7F { continue }
+            if v < 0x20 || v == 0x7F {
+                if rejectingControls { return nil }
+                continue
+            }
             guard isSimple(v) else { return nil }
             total += 1
         }

@@ -108,7 +108,7 @@ public struct ScreenBuffer: Hashable, Sendable {
             area = area.intersection(Rect(x: x, y: y, width: maxWidth, height: 1))
         }
         guard y >= area.y, y < area.maxY else { return 0 }
-        if let count = Self.simpleCount(text) {
+        if let count = DisplayWidth.simpleWidth(text, rejectingControls: true) {
             // Fast path (most text): one cell per scalar. Only wide characters at the two ends
             // of the run can be cut, so only those are cleared, as `fill` does.
             let from = Swift.max(x, area.x)
@@ -140,23 +140,6 @@ public struct ScreenBuffer: Hashable, Sendable {
             cx += w
         }
         return cx - x
-    }
-
-    /// The number of scalars when every one is simple (one column, a character of its own, no
-    /// control characters); nil otherwise.
-    static func simpleCount(_ text: String) -> Int? {
-        var ascii = true
-        for b in text.utf8 {
-            if b < 0x20 || b == 0x7F { return nil }
-            if b >= 0x80 { ascii = false; break }
-        }
-        if ascii { return text.utf8.count }
-        var count = 0
-        for u in text.unicodeScalars {
-            guard DisplayWidth.isSimple(u.value) else { return nil }
-            count += 1
-        }
-        return count
     }
 
     /// Writes text truncated with "…" to fit `rect` (first row), padded with spaces to the full
