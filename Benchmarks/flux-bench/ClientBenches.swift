@@ -129,7 +129,7 @@ enum ClientBenches {
 
     /// The fine-tune path as the app takes it: scan the folder (`FinetuneDataset.scan`), then
     /// stream its ZIP, made on the way, base64-encoded inside the JSON body
-    /// (`FluxClient.submitFinetune(dataset:)`, no temporary file).
+    /// (`FluxClient.submitFinetune(source: .zip(plan))`, no temporary file).
     static func upload(server: String, folder: String) async throws -> [String: Any] {
         let client = try client(server)
         let folderURL = URL(fileURLWithPath: folder)

@@ -61,12 +61,8 @@ public final class FluxClient: Sendable {
         try await submitFinetune(source: try ArchiveSource.file(archive), parameters: parameters, retry: retry, progress: progress)
     }
 
-    /// Submits a fine-tune of a folder: its ZIP is made while it uploads, with no temporary file.
-    public func submitFinetune(dataset: FinetuneDataset, parameters: TaskParameters, retry: RetryPolicy? = nil,
-                               progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> SubmitResponse {
-        try await submitFinetune(source: .zip(try ZipPlan(dataset: dataset)), parameters: parameters, retry: retry, progress: progress)
-    }
-
+    /// Submits a fine-tune whose archive comes from `source`: a ZIP file, or a folder's ZIP made
+    /// while it uploads (`.zip(ZipPlan(dataset:))`, no temporary file).
     public func submitFinetune(source: ArchiveSource, parameters: TaskParameters, retry: RetryPolicy? = nil,
                                progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> SubmitResponse {
         guard let endpoint = EndpointRegistry.endpoint(named: "finetune") else { throw FluxError.configuration("no finetune endpoint") }

@@ -76,9 +76,7 @@ public final class TaskStore: Sendable {
 
     /// Inserts or replaces a task. Secrets and inline payloads are stripped first.
     public func save(_ task: TaskEntry) throws {
-        var stored = task
-        stored.parameters = TaskEntry.storable(task.parameters, endpoint: task.endpoint)
-        try writer.write { db in try stored.upsertFast(db) }
+        try save([task])
     }
 
     /// Saves several tasks in one transaction.

@@ -19,15 +19,25 @@ import Testing
         ]
     }
 
-    @Test func aReadyTaskIsPreviewedInTheDetailPaneAndFullScreenOnP() async throws {
-        guard let tmux = Tmux(label: "preview") else { Issue.record("tmux is not installed"); return }
-        defer { tmux.kill(); Fixtures.cleanup(home) }
-        guard tmux.start([ProcessRunner.executable("flux-tui").path], width: 120, height: 40, environment: environment()) else {
-            Issue.record("tmux did not start"); return
+    /// The app in a new tmux session of the given size, on its endpoint picker; nil (with the
+    /// reason recorded) when it cannot be had.
+    func startApp(_ label: String, width: Int, height: Int) async -> Tmux? {
+        guard let tmux = Tmux(label: label) else { Issue.record("tmux is not installed"); return nil }
+        guard tmux.start([ProcessRunner.executable("flux-tui").path], width: width, height: height, environment: environment()) else {
+            Issue.record("tmux did not start")
+            tmux.kill()
+            return nil
         }
         let started = await tmux.wait(timeout: 90) { $0.contains("Endpoints") && $0.contains("SIMULATOR") }
         #expect(started.ok, "the app did not start:\n\(started.screen)")
-        guard started.ok else { return }
+        guard started.ok else { tmux.kill(); return nil }
+        return tmux
+    }
+
+    @Test func aReadyTaskIsPreviewedInTheDetailPaneAndFullScreenOnP() async throws {
+        defer { Fixtures.cleanup(home) }
+        guard let tmux = await startApp("preview", width: 120, height: 40) else { return }
+        defer { tmux.kill() }
 
         // flux-dev's form: the prompt is its first field.
         let index = PickerState.ordered.firstIndex { $0.id == "flux-dev" } ?? 0
@@ -71,14 +81,9 @@ import Testing
     /// Issue 9's sizes: the detail pane's preview at 80x24, and again after the terminal grows to
     /// 200x60 (a larger box, a fresh scale), in 256 colours both times.
     @Test func theDetailPanePreviewAppearsAt80x24AndAt200x60() async throws {
-        guard let tmux = Tmux(label: "preview-sizes") else { Issue.record("tmux is not installed"); return }
-        defer { tmux.kill(); Fixtures.cleanup(home) }
-        guard tmux.start([ProcessRunner.executable("flux-tui").path], width: 80, height: 24, environment: environment()) else {
-            Issue.record("tmux did not start"); return
-        }
-        let started = await tmux.wait(timeout: 90) { $0.contains("Endpoints") && $0.contains("SIMULATOR") }
-        #expect(started.ok, "the app did not start:\n\(started.screen)")
-        guard started.ok else { return }
+        defer { Fixtures.cleanup(home) }
+        guard let tmux = await startApp("preview-sizes", width: 80, height: 24) else { return }
+        defer { tmux.kill() }
         // The first endpoint's form (flux-pro-1.1: the prompt is its first field).
         tmux.keys("g")
         tmux.keys("Enter")

@@ -5,15 +5,7 @@ import ZIPFoundation
 @testable import FluxAPI
 
 @Suite struct FinetuneDatasetTests {
-    func folder(_ files: [(String, Data)]) -> URL {
-        let dir = Fixtures.temporaryDirectory("dataset")
-        for (name, data) in files {
-            let url = dir.appendingPathComponent(name)
-            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try? data.write(to: url)
-        }
-        return dir
-    }
+    func folder(_ files: [(String, Data)]) -> URL { Fixtures.folder(files, label: "dataset") }
 
     @Test func findsImagesCaptionsAndEveryProblem() {
         let png = Fixtures.png(width: 32, height: 16)

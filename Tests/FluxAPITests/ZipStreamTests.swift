@@ -7,15 +7,7 @@ import ZIPFoundation
 /// The streamed training ZIP, read back with an independent reader (ZIPFoundation, which checks
 /// every CRC-32 as it extracts).
 @Suite struct ZipStreamTests {
-    func folder(_ files: [(String, Data)]) -> URL {
-        let dir = Fixtures.temporaryDirectory("zipstream")
-        for (name, data) in files {
-            let url = dir.appendingPathComponent(name)
-            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try? data.write(to: url)
-        }
-        return dir
-    }
+    func folder(_ files: [(String, Data)]) -> URL { Fixtures.folder(files, label: "zipstream") }
 
     /// Reads a whole plan through a buffer of `chunk` bytes.
     func bytes(of plan: ZipPlan, chunk: Int) throws -> [UInt8] {
@@ -32,19 +24,11 @@ import ZIPFoundation
         return out
     }
 
-    func noisyBytes(_ count: Int, seed: UInt32) -> Data {
-        var state = seed
-        return Data((0..<count).map { _ in
-            state = state &* 1_664_525 &+ 1_013_904_223
-            return UInt8(truncatingIfNeeded: state >> 24)
-        })
-    }
-
     @Test func theStreamIsAZipWithEveryImageAndCaptionIntact() throws {
         let png = Fixtures.png(width: 16, height: 8)
         // A JPEG large enough to span several read buffers, and non-ASCII names in a subfolder.
         var jpeg = Fixtures.jpegHeader(width: 640, height: 480)
-        jpeg.append(noisyBytes(300_001, seed: 7))
+        jpeg.append(Fixtures.noise(300_001, seed: 7))
         let dir = folder([("a.png", png), ("a.txt", Data("a red TOK".utf8)), ("sub/ünïcode 写真.jpg", jpeg),
                           ("sub/ünïcode 写真.txt", Data("ユニコード".utf8)), ("z.png", png)])
         defer { Fixtures.cleanup(dir) }
@@ -65,13 +49,13 @@ import ZIPFoundation
         #expect(String(decoding: try extract("sub/ünïcode 写真.txt"), as: UTF8.self) == "ユニコード")
         #expect(try extract("a.txt") == Data("a red TOK".utf8))
         // Both copies of every CRC-32 (the data descriptor ZIPFoundation reads, and the central
-        // directory most other readers use) match a CRC computed here.
+        // directory most other readers use) match a CRC computed bit by bit (`Fixtures.crc32`).
         let directory = centralDirectory(whole)
         #expect(directory.map(\.name) == plan.entries.map(\.name))
         for (entry, listed) in zip(archive, directory) {
             let data = try extract(entry.path)
-            #expect(entry.checksum == Self.crc32(data), "\(entry.path): data descriptor")
-            #expect(listed.crc == Self.crc32(data), "\(entry.path): central directory")
+            #expect(entry.checksum == Fixtures.crc32([UInt8](data)), "\(entry.path): data descriptor")
+            #expect(listed.crc == Fixtures.crc32([UInt8](data)), "\(entry.path): central directory")
             #expect(listed.size == data.count)
         }
         // Stored, not deflated: images are compressed already.
@@ -80,16 +64,6 @@ import ZIPFoundation
         let modified = try #require(try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("a.png").path)[.modificationDate] as? Date)
         let stored = try #require(archive["a.png"]?.fileAttributes[.modificationDate] as? Date)
         #expect(abs(stored.timeIntervalSince(modified)) <= 2)
-    }
-
-    /// CRC-32 (IEEE), bit by bit: slow and obviously right.
-    static func crc32(_ data: Data) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in data {
-            crc ^= UInt32(byte)
-            for _ in 0..<8 { crc = crc & 1 == 1 ? crc >> 1 ^ 0xEDB8_8320 : crc >> 1 }
-        }
-        return ~crc
     }
 
     /// The central directory's entries, found through the end record.
@@ -111,7 +85,7 @@ import ZIPFoundation
 
     @Test func anyBufferSizeGivesTheSameBytes() throws {
         let dir = folder([("a.png", Fixtures.png(width: 8, height: 8)), ("a.txt", Data("cap".utf8)),
-                          ("b.jpg", Fixtures.jpegHeader(width: 8, height: 8) + noisyBytes(10_000, seed: 3)), ("empty caption.png", Fixtures.png(width: 4, height: 4)),
+                          ("b.jpg", Fixtures.jpegHeader(width: 8, height: 8) + Fixtures.noise(10_000, seed: 3)), ("empty caption.png", Fixtures.png(width: 4, height: 4)),
                           ("empty caption.txt", Data())])
         defer { Fixtures.cleanup(dir) }
         let plan = try ZipPlan(dataset: FinetuneDataset.scan(dir))
@@ -173,13 +147,13 @@ import ZIPFoundation
         defer { Task { await client.shutdown() } }
         // Big enough for several body chunks.
         var jpeg = Fixtures.jpegHeader(width: 64, height: 64)
-        jpeg.append(noisyBytes(Base64BodyStream.chunkSize * 2 + 11, seed: 9))
+        jpeg.append(Fixtures.noise(Base64BodyStream.chunkSize * 2 + 11, seed: 9))
         let dir = folder([("a.jpg", jpeg), ("a.txt", Data("TOK".utf8)), ("b.png", Fixtures.png(width: 8, height: 8))])
         defer { Fixtures.cleanup(dir) }
-        let dataset = FinetuneDataset.scan(dir)
-        let expected = try bytes(of: try ZipPlan(dataset: dataset), chunk: 1 << 20)
+        let plan = try ZipPlan(dataset: FinetuneDataset.scan(dir))
+        let expected = try bytes(of: plan, chunk: 1 << 20)
         let progress = ProgressLog()
-        let answer = try await client.submitFinetune(dataset: dataset, parameters: TaskParameters(["mode": .text("style")]),
+        let answer = try await client.submitFinetune(source: .zip(plan), parameters: TaskParameters(["mode": .text("style")]),
                                                      progress: { progress.add($0, $1) })
         #expect(answer.id == "ft-zip")
         let request = try #require(server.requests.first)

@@ -54,6 +54,23 @@ public enum Fixtures {
         return Data(b)
     }
 
+    /// A new temporary folder holding `files` (relative paths; subfolders are made as needed).
+    public static func folder(_ files: [(String, Data)], label: String = "flux-tests") -> URL {
+        let dir = temporaryDirectory(label)
+        for (name, data) in files {
+            let url = dir.appendingPathComponent(name)
+            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? data.write(to: url)
+        }
+        return dir
+    }
+
+    /// `count` seeded pseudo-random bytes: incompressible, like an image's entropy-coded data.
+    public static func noise(_ count: Int, seed: UInt64) -> Data {
+        var rng = SeededRandom(seed: seed)
+        return Data((0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) })
+    }
+
     @discardableResult
     public static func write(_ data: Data, _ name: String, in directory: URL) -> URL {
         let url = directory.appendingPathComponent(name)
