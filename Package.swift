@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "FluxAppTests", dependencies: ["FluxApp", "FluxAPI", "TaskStore", "TerminalKit", "FluxSimulator", "TestSupport", "ImageCodec", "ImagePreview"]),
         .testTarget(name: "ImagePreviewTests", dependencies: ["ImagePreview", "ImageCodec", "TerminalKit"]),
         .testTarget(name: "TaskStoreTests", dependencies: ["TaskStore", "FluxAPI", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
+        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["flux-tui", "terminalkit-demo", "TestSupport", "FluxAPI", "FluxApp", "TaskStore"]),
         .target(
             name: "TestSupport",

@@ -79,14 +79,9 @@ public final class CursesTerminal: TerminalBackend {
         var cursorVisible: Int32 = -1
         /// Colour pairs, counted per screen cell so that pairs no longer shown are recycled
         /// (image previews need far more fg/bg combinations than themes).
-        var pairs: ColorPairTable<PairKey>
+        var pairs: ColorPairTable
         var framesPainted = 0
         var cellsPainted = 0
-    }
-
-    private struct PairKey: Hashable, Sendable {
-        var fg: Int32
-        var bg: Int32
     }
 
     private static let pasteStartCode: Int32 = 0x7F01
@@ -210,26 +205,23 @@ public final class CursesTerminal: TerminalBackend {
     public func present(_ buffer: ScreenBuffer) {
         state.withLock { s in
             guard s.active else { return }
-            let diff = buffer.diff(from: s.lastFrame)
             let cursorChanged = s.lastFrame?.cursor != buffer.cursor || s.lastFrame == nil
-            if diff.isEmpty && !cursorChanged { return }
-            if diff.isFullRepaint {
+            let fullRepaint = s.lastFrame.map { $0.size != buffer.size } ?? true
+            if fullRepaint {
                 // First frame or new size: start from a clean physical screen.
                 if s.lastFrame != nil { cnc_clear() } else { cnc_erase() }
                 s.pairs.screenCleared(cellCount: s.size.width * s.size.height)
             }
-            var scalars: [wchar_t] = []
-            scalars.reserveCapacity(8)
+            // Painted straight from the comparison with the last frame: no list of changes is
+            // built on the way (this runs on every key press).
+            var painter = Painter()
             var painted = 0
-            for run in diff.runs {
-                var x = run.x
-                for cell in run.cells {
-                    defer { x += 1 }
-                    if cell.isContinuation { continue }
-                    paint(cell, x: x, y: run.y, scalars: &scalars, state: &s)
-                    painted += 1
-                }
+            buffer.forEachChange(from: fullRepaint ? nil : s.lastFrame) { x, y, cell in
+                if cell.isContinuation { return }
+                paint(cell, x: x, y: y, painter: &painter, state: &s)
+                painted += 1
             }
+            if painted == 0 && !fullRepaint && !cursorChanged { return }
             if let c = buffer.cursor, c.x >= 0, c.y >= 0, c.x < s.size.width, c.y < s.size.height {
                 if s.cursorVisible != 1 {
                     curs_set(1)
@@ -252,26 +244,48 @@ public final class CursesTerminal: TerminalBackend {
         }
     }
 
-    private func paint(_ cell: Cell, x: Int, y: Int, scalars: inout [wchar_t], state s: inout State) {
-        scalars.removeAll(keepingCapacity: true)
-        for u in cell.character.unicodeScalars { scalars.append(wchar_t(bitPattern: u.value)) }
-        if scalars.isEmpty || DisplayWidth.isControl(cell.character) {
-            scalars = [wchar_t(0x20)]
+    /// What one `present` reuses from cell to cell: neighbouring cells nearly always share a
+    /// style, so its attributes and colour pair are worked out once per change of style.
+    private struct Painter {
+        var scalars: [wchar_t] = []
+        var style: Style? = nil
+        var attrs: attr_t = 0
+        var pair: Int32 = 0
+    }
+
+    private func paint(_ cell: Cell, x: Int, y: Int, painter: inout Painter, state s: inout State) {
+        if painter.style != cell.style {
+            painter.style = cell.style
+            painter.attrs = attributes(cell.style.attributes)
+            painter.pair = colorMode == .none ? 0 : pairNumber(cell.style, &s)
         }
-        let attrs = attributes(cell.style.attributes)
-        let pair = colorMode == .none ? 0 : pairNumber(cell.style, &s)
+        let attrs = painter.attrs
+        let pair = painter.pair
         if x < s.size.width, y < s.size.height {
             let index = y * s.size.width + x
             s.pairs.setCell(index, to: pair)
             if cell.width == 2, x + 1 < s.size.width { s.pairs.setCell(index + 1, to: pair) }
         }
-        let count = Int32(scalars.count)
-        let result = scalars.withUnsafeBufferPointer { p in
+        if let scalar = cell.scalar {
+            // One scalar (nearly every cell): no array, controls shown as spaces.
+            let v = scalar.value
+            var c = wchar_t(bitPattern: v < 0x20 || (v >= 0x7F && v < 0xA0) ? 0x20 : v)
+            _ = cnc_put_cluster(Int32(y), Int32(x), &c, 1, attrs, pair)
+            return
+        }
+        let character = cell.character
+        painter.scalars.removeAll(keepingCapacity: true)
+        for u in character.unicodeScalars { painter.scalars.append(wchar_t(bitPattern: u.value)) }
+        if painter.scalars.isEmpty || DisplayWidth.isControl(character) {
+            painter.scalars = [wchar_t(0x20)]
+        }
+        let count = Int32(painter.scalars.count)
+        let result = painter.scalars.withUnsafeBufferPointer { p in
             cnc_put_cluster(Int32(y), Int32(x), p.baseAddress, count, attrs, pair)
         }
         if result == -2 {
             // ncurses refused the cluster (e.g. an emoji sequence): draw its base character.
-            var base = wchar_t(bitPattern: cell.character.unicodeScalars.first?.value ?? 0x20)
+            var base = wchar_t(bitPattern: character.unicodeScalars.first?.value ?? 0x20)
             _ = cnc_put_cluster(Int32(y), Int32(x), &base, 1, attrs, pair)
         }
     }
@@ -311,13 +325,15 @@ public final class CursesTerminal: TerminalBackend {
     }
 
     private func pairNumber(_ style: Style, _ s: inout State) -> Int32 {
-        let key = PairKey(fg: colorNumber(style.foreground), bg: colorNumber(style.background))
-        if key.fg == -1 && key.bg == -1 { return 0 }
+        let fg = colorNumber(style.foreground)
+        let bg = colorNumber(style.background)
+        if fg == -1 && bg == -1 { return 0 }
+        let key = Int64(fg) << 32 | Int64(UInt32(bitPattern: bg))
         // Every pair shown on screen: fall back to the default colours rather than recolouring
         // cells that are already on screen. Pairs no cell shows any more are redefined.
         switch s.pairs.acquire(key) {
         case .cached(let p): return p
-        case .assigned(let p): return init_extended_pair(p, key.fg, key.bg) == cnc_ok() ? p : 0
+        case .assigned(let p): return init_extended_pair(p, fg, bg) == cnc_ok() ? p : 0
         case nil: return 0
         }
     }

@@ -9,7 +9,13 @@
 // has does `acquire` answer nil (the backend then uses the default colours for that cell).
 
 /// Maps colour keys to pair numbers `1...capacity`, recycling pairs that no screen cell shows.
-public struct ColorPairTable<Key: Hashable>: Sendable where Key: Sendable {
+///
+/// Not generic on purpose: it runs for every painted cell, and a generic type used from another
+/// module is not specialised (each dictionary access then went through runtime metadata).
+public struct ColorPairTable: Sendable {
+    /// A foreground/background combination, packed by the backend (e.g. `fg << 32 | bg`).
+    public typealias Key = Int64
+
     /// What `acquire` found.
     public enum Grant: Equatable, Sendable {
         /// Already defined with this key: use as is.

@@ -128,8 +128,19 @@ public enum DisplayWidth {
     /// Replaces control characters (tabs, newlines, escapes) with spaces so that a string can be
     /// drawn on one line without moving the terminal cursor.
     public static func sanitized(_ text: String) -> String {
-        if !text.contains(where: isControl) { return text }
+        if !hasControl(text) { return text }
         return String(text.map { isControl($0) ? " " : $0 })
+    }
+
+    /// Whether `text` holds a C0 or C1 control character or DEL (a byte scan: labels and rows
+    /// are checked on every frame).
+    static func hasControl(_ text: String) -> Bool {
+        var afterC2 = false
+        for b in text.utf8 {
+            if b < 0x20 || b == 0x7F || (afterC2 && b < 0xA0) { return true }
+            afterC2 = b == 0xC2
+        }
+        return false
     }
 
     /// The ellipsis used when text is cut short.

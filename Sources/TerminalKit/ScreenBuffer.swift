@@ -108,6 +108,7 @@ public struct ScreenBuffer: Hashable, Sendable {
             area = area.intersection(Rect(x: x, y: y, width: maxWidth, height: 1))
         }
         guard y >= area.y, y < area.maxY else { return 0 }
+        if let used = writeASCII(text, x: x, y: y, style: style, area: area, truncatingTo: nil) { return used }
         if let count = DisplayWidth.simpleWidth(text, rejectingControls: true) {
             // Fast path (most text): one cell per scalar. Only wide characters at the two ends
             // of the run can be cut, so only those are cleared, as `fill` does.
@@ -120,7 +121,7 @@ public struct ScreenBuffer: Hashable, Sendable {
                 var column = x
                 for scalar in text.unicodeScalars {
                     if column >= to { break }
-                    if column >= from { cells[base + column] = Cell(Character(scalar), width: 1, style: style) }
+                    if column >= from { cells[base + column] = Cell(scalar: scalar, width: 1, style: style) }
                     column += 1
                 }
             }
@@ -142,14 +143,63 @@ public struct ScreenBuffer: Hashable, Sendable {
         return cx - x
     }
 
+    /// Writes text cut to `columns` columns, the last one "…" when anything was cut (as
+    /// `DisplayWidth.truncate`), without padding. Returns the columns advanced.
+    @discardableResult
+    public mutating func write(
+        _ text: String, x: Int, y: Int, style: Style, clip: Rect? = nil, truncatingTo columns: Int
+    ) -> Int {
+        let area = (clip.map { $0.intersection(bounds) } ?? bounds)
+            .intersection(Rect(x: x, y: y, width: Swift.max(0, columns), height: 1))
+        guard y >= area.y, y < area.maxY else { return 0 }
+        if let used = writeASCII(text, x: x, y: y, style: style, area: area, truncatingTo: columns) { return used }
+        return write(DisplayWidth.truncate(text, to: columns), x: x, y: y, style: style, clip: area)
+    }
+
+    /// Printable ASCII (most of what views draw): one cell per byte, read straight from the
+    /// string's storage, cut with "…" past `limit` columns. Nil for any other text, which the
+    /// general paths handle. `area` is already clipped to the buffer.
+    private mutating func writeASCII(_ text: String, x: Int, y: Int, style: Style, area: Rect, truncatingTo limit: Int?) -> Int? {
+        let written = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            for b in bytes where b < 0x20 || b >= 0x7F { return nil }
+            var count = bytes.count
+            var ellipsis = false
+            if let limit, count > limit {
+                count = Swift.max(0, limit - 1)
+                ellipsis = limit > 0
+            }
+            let total = count + (ellipsis ? 1 : 0)
+            let from = Swift.max(x, area.x)
+            let to = Swift.min(x + total, area.maxX)
+            if from < to {
+                clearWide(x: from, y: y)
+                clearWide(x: to - 1, y: y)
+                let base = y * width
+                let textEnd = Swift.min(to, x + count)
+                var column = from
+                while column < textEnd {
+                    cells[base + column] = Cell(rawContent: UInt32(bytes[column - x]), width: 1, style: style)
+                    column += 1
+                }
+                if column < to { cells[base + column] = Cell(rawContent: 0x2026, width: 1, style: style) }  // "…"
+            }
+            return Swift.max(0, Swift.min(total, area.maxX - x))
+        }
+        return written ?? nil
+    }
+
     /// Writes text truncated with "…" to fit `rect` (first row), padded with spaces to the full
     /// width, aligned as asked. Handy for list rows and labels.
     public mutating func writeLine(
         _ text: String, in rect: Rect, style: Style, alignment: DisplayWidth.Alignment = .left
     ) {
         guard rect.height > 0, rect.width > 0 else { return }
-        let line = DisplayWidth.fit(DisplayWidth.sanitized(text), to: rect.width, alignment: alignment)
         fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), style: style)
+        if alignment == .left {
+            write(DisplayWidth.sanitized(text), x: rect.x, y: rect.y, style: style, clip: rect.row(0), truncatingTo: rect.width)
+            return
+        }
+        let line = DisplayWidth.fit(DisplayWidth.sanitized(text), to: rect.width, alignment: alignment)
         write(line, x: rect.x, y: rect.y, style: style, clip: rect.row(0))
     }
 
@@ -231,13 +281,26 @@ public struct ScreenBuffer: Hashable, Sendable {
         }
         let x1 = rect.maxX - 1
         let y1 = rect.maxY - 1
-        for xx in (rect.x + 1)..<x1 {
-            put(glyphs.horizontal, x: xx, y: rect.y, style: style)
-            put(glyphs.horizontal, x: xx, y: y1, style: style)
-        }
-        for yy in (rect.y + 1)..<y1 {
-            put(glyphs.vertical, x: rect.x, y: yy, style: style)
-            put(glyphs.vertical, x: x1, y: yy, style: style)
+        if let horizontal = Self.narrowCell(glyphs.horizontal, style), let vertical = Self.narrowCell(glyphs.vertical, style) {
+            // Every frame draws a few boxes: place the two repeated cells without measuring
+            // each one again.
+            for xx in (rect.x + 1)..<x1 {
+                place(horizontal, x: xx, y: rect.y)
+                place(horizontal, x: xx, y: y1)
+            }
+            for yy in (rect.y + 1)..<y1 {
+                place(vertical, x: rect.x, y: yy)
+                place(vertical, x: x1, y: yy)
+            }
+        } else {
+            for xx in (rect.x + 1)..<x1 {
+                put(glyphs.horizontal, x: xx, y: rect.y, style: style)
+                put(glyphs.horizontal, x: xx, y: y1, style: style)
+            }
+            for yy in (rect.y + 1)..<y1 {
+                put(glyphs.vertical, x: rect.x, y: yy, style: style)
+                put(glyphs.vertical, x: x1, y: yy, style: style)
+            }
         }
         put(glyphs.topLeft, x: rect.x, y: rect.y, style: style)
         put(glyphs.topRight, x: x1, y: rect.y, style: style)
@@ -247,6 +310,19 @@ public struct ScreenBuffer: Hashable, Sendable {
             let t = " " + DisplayWidth.truncate(DisplayWidth.sanitized(title), to: rect.width - 4) + " "
             write(t, x: rect.x + 1, y: rect.y, style: titleStyle ?? style, clip: rect.inset(horizontal: 1))
         }
+    }
+
+    /// A one-column cell for `character`, or nil when it is wide, zero-width or a control.
+    private static func narrowCell(_ character: Character, _ style: Style) -> Cell? {
+        DisplayWidth.of(character) == 1 && !DisplayWidth.isControl(character) ? Cell(character, width: 1, style: style) : nil
+    }
+
+    /// Puts a one-column cell at (x, y) if that is on the buffer (what `put` does once the
+    /// character is known to be narrow).
+    private mutating func place(_ cell: Cell, x: Int, y: Int) {
+        guard x >= 0, y >= 0, x < width, y < height else { return }
+        clearWide(x: x, y: y)
+        cells[y * width + x] = cell
     }
 
     // MARK: reading back (tests, snapshots, the too-small check)
@@ -292,40 +368,55 @@ public struct ScreenBuffer: Hashable, Sendable {
     /// yields a full repaint of every row. Runs never start on a continuation cell and always
     /// include both halves of a wide character.
     public func diff(from previous: ScreenBuffer?) -> ScreenDiff {
-        guard let previous, previous.width == width, previous.height == height else {
-            var runs: [CellRun] = []
-            runs.reserveCapacity(height)
-            for y in 0..<height where width > 0 {
-                runs.append(CellRun(x: 0, y: y, cells: Array(cells[(y * width)..<((y + 1) * width)])))
-            }
-            return ScreenDiff(isFullRepaint: true, runs: runs)
-        }
         var runs: [CellRun] = []
-        for y in 0..<height {
-            let base = y * width
-            var x = 0
-            while x < width {
-                if cells[base + x] == previous.cells[base + x] {
-                    x += 1
-                    continue
-                }
-                var start = x
-                if cells[base + start].isContinuation && start > 0 { start -= 1 }
-                var end = x + 1
-                while end < width && cells[base + end] != previous.cells[base + end] { end += 1 }
-                // Do not cut a wide character in half at the end of the run.
-                if end < width && cells[base + end].isContinuation { end += 1 }
-                if let last = runs.last, last.y == y, last.x + last.cells.count >= start {
-                    // Merge with the previous run when they touch or overlap.
-                    let from = last.x + last.cells.count
-                    if end > from { runs[runs.count - 1].cells.append(contentsOf: cells[(base + from)..<(base + end)]) }
-                } else {
-                    runs.append(CellRun(x: start, y: y, cells: Array(cells[(base + start)..<(base + end)])))
-                }
-                x = end
+        let full = forEachChange(from: previous) { x, y, cell in
+            if let last = runs.last, last.y == y, last.x + last.cells.count == x {
+                runs[runs.count - 1].cells.append(cell)
+            } else {
+                runs.append(CellRun(x: x, y: y, cells: [cell]))
             }
         }
-        return ScreenDiff(isFullRepaint: false, runs: runs)
+        return ScreenDiff(isFullRepaint: full, runs: runs)
+    }
+
+    /// Calls `body` for every cell that must be painted to turn `previous` into this frame, row
+    /// by row, left to right, each cell once: what `diff(from:)` returns, without building runs
+    /// (the backend paints straight from here on every key press). Cells next to a change that
+    /// belong to the same wide character are included. Returns true when `previous` is nil or of
+    /// another size, and then every cell is visited.
+    @discardableResult
+    public func forEachChange(from previous: ScreenBuffer?, _ body: (_ x: Int, _ y: Int, _ cell: Cell) -> Void) -> Bool {
+        guard let previous, previous.width == width, previous.height == height else {
+            for y in 0..<height {
+                for x in 0..<width { body(x, y, cells[y * width + x]) }
+            }
+            return true
+        }
+        cells.withUnsafeBufferPointer { now in
+            previous.cells.withUnsafeBufferPointer { before in
+                for y in 0..<height {
+                    let base = y * width
+                    var x = 0
+                    var paintedEnd = 0
+                    while x < width {
+                        if now[base + x] == before[base + x] {
+                            x += 1
+                            continue
+                        }
+                        var start = x
+                        if now[base + start].isContinuation && start > 0 { start -= 1 }
+                        var end = x + 1
+                        while end < width && now[base + end] != before[base + end] { end += 1 }
+                        // Do not cut a wide character in half at the end of the run.
+                        if end < width && now[base + end].isContinuation { end += 1 }
+                        for i in Swift.max(start, paintedEnd)..<end { body(i, y, now[base + i]) }
+                        paintedEnd = end
+                        x = end
+                    }
+                }
+            }
+        }
+        return false
     }
 }
 

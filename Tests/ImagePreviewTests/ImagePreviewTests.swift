@@ -153,13 +153,13 @@ func quadrants(width: Int = 64, height: Int = 64) -> RGBAImage {
 
 @Suite struct ColorPairTableTests {
     @Test func pairsAreCachedAndNeverExceedTheCapacity() {
-        var table = ColorPairTable<Int>(capacity: 4)
+        var table = ColorPairTable(capacity: 4)
         table.screenCleared(cellCount: 10)
         #expect(table.acquire(1) == .assigned(1))
         table.setCell(0, to: 1)
         #expect(table.acquire(1) == .cached(1))
         for key in 2...4 {
-            guard case .assigned(let p)? = table.acquire(key) else { Issue.record("no pair for \(key)"); return }
+            guard case .assigned(let p)? = table.acquire(Int64(key)) else { Issue.record("no pair for \(key)"); return }
             table.setCell(key - 1, to: p)
         }
         #expect(table.definedCount == 4)
@@ -169,10 +169,10 @@ func quadrants(width: Int = 64, height: Int = 64) -> RGBAImage {
     }
 
     @Test func pairsNoCellShowsAreRecycledOldestFirst() {
-        var table = ColorPairTable<Int>(capacity: 3)
+        var table = ColorPairTable(capacity: 3)
         table.screenCleared(cellCount: 3)
         for key in 1...3 {
-            guard case .assigned(let p)? = table.acquire(key) else { return }
+            guard case .assigned(let p)? = table.acquire(Int64(key)) else { return }
             table.setCell(key - 1, to: p)
         }
         // Cells 1 then 0 are repainted with pair 3: pairs 2 and then 1 become idle.
@@ -188,12 +188,12 @@ func quadrants(width: Int = 64, height: Int = 64) -> RGBAImage {
     @Test func manyImagesNeverRunOutOfPairs() {
         // A 120x40 screen showing 50 different 4800-pair "images" in turn, with 65535 pairs.
         let cells = 120 * 40
-        var table = ColorPairTable<Int>(capacity: 65_535)
+        var table = ColorPairTable(capacity: 65_535)
         table.screenCleared(cellCount: cells)
         var fallbacks = 0
         for image in 0..<50 {
             for cell in 0..<cells {
-                guard let grant = table.acquire(image * cells + cell) else { fallbacks += 1; continue }
+                guard let grant = table.acquire(Int64(image * cells + cell)) else { fallbacks += 1; continue }
                 switch grant {
                 case .cached(let p), .assigned(let p): table.setCell(cell, to: p)
                 }
