@@ -501,4 +501,37 @@ import Testing
         #expect(before.map { $0.contains("#00099") } == after.map { $0.contains("#00099") })
         #expect(after.contains { $0.contains("#00099") })
     }
+
+    @Test func theActiveCountFollowsLoadsUpdatesRemovalsAndHiddenTasks() {
+        var list = TaskListState()
+        var tasks = Self.manyTasks(6)
+        tasks[0].phase = .running
+        tasks[1].phase = .queued
+        list.load(tasks)
+        func counted() -> Int { list.all.filter { $0.phase.isActive }.count }
+        #expect(list.activeCount == 2)
+        var finished = tasks[0]
+        finished.phase = .done
+        list.upsert(finished)
+        #expect(list.activeCount == 1)
+        var restarted = tasks[2]
+        restarted.phase = .downloading
+        list.upsert(restarted)
+        list.upsert(restarted)  // the same update twice counts once
+        #expect(list.activeCount == 2)
+        var fresh = Self.manyTasks(7)[6]
+        fresh.id = "new-task"
+        fresh.phase = .submitting
+        list.upsert(fresh)
+        #expect(list.activeCount == 3)
+        list.remove(id: "new-task")
+        #expect(list.activeCount == 2)
+        var hidden = tasks[1]
+        hidden.hidden = true
+        list.upsert(hidden)
+        #expect(list.activeCount == 1)
+        #expect(list.activeCount == counted())
+        list.load(tasks)  // a late snapshot: removed and hidden tasks stay out, newer copies stay
+        #expect(list.activeCount == counted())
+    }
 }

@@ -29,7 +29,9 @@ public struct TaskListState: Sendable, Equatable {
 
     public func task(id: String) -> TaskEntry? { position[id].map { all[$0] } }
 
-    public var activeCount: Int { all.lazy.filter { $0.phase.isActive }.count }
+    /// Tasks still queued or running. Kept up to date by every change rather than counted: the
+    /// header, the status bar and the table title all show it on every frame.
+    public private(set) var activeCount = 0
 
     // MARK: changes
 
@@ -53,6 +55,7 @@ public struct TaskListState: Sendable, Equatable {
             merged += all.filter { !loadedIDs.contains($0.id) }
         }
         all = merged.sorted { $0.createdAt > $1.createdAt }
+        activeCount = all.lazy.filter { $0.phase.isActive }.count
         isLoaded = true
         reindex()
         refilter(keeping: keep)
@@ -64,12 +67,15 @@ public struct TaskListState: Sendable, Equatable {
         if task.hidden {
             removedIDs.insert(task.id)
             guard let i = position[task.id] else { return }
+            if all[i].phase.isActive { activeCount -= 1 }
             all.remove(at: i)
             reindex()
             refilter(keeping: keep == task.id ? nil : keep)
             return
         }
+        if task.phase.isActive { activeCount += 1 }
         if let i = position[task.id] {
+            if all[i].phase.isActive { activeCount -= 1 }
             all[i] = task
             if matches != nil { refilter(keeping: keep) }
         } else {
@@ -84,6 +90,7 @@ public struct TaskListState: Sendable, Equatable {
         removedIDs.insert(id)
         guard let i = position[id] else { return }
         let keepRow = cursor.selected
+        if all[i].phase.isActive { activeCount -= 1 }
         all.remove(at: i)
         reindex()
         refilter(keeping: nil)
@@ -294,8 +301,12 @@ public struct TaskListState: Sendable, Equatable {
         let clip = Rect(x: x, y: y, width: width, height: 1)
         for (i, cell) in cells.enumerated() where i < widths.count {
             let w = widths[i]
-            let text = padded ? DisplayWidth.fit(cell, to: w) : DisplayWidth.truncate(cell, to: w)
-            buffer.write(text, x: cx, y: y, style: i == 0 ? (firstStyle ?? style) : style, clip: clip)
+            let cellStyle = i == 0 ? (firstStyle ?? style) : style
+            if padded {
+                buffer.write(DisplayWidth.fit(cell, to: w), x: cx, y: y, style: cellStyle, clip: clip)
+            } else {
+                buffer.write(cell, x: cx, y: y, style: cellStyle, clip: clip, truncatingTo: w)
+            }
             cx += w + 1
         }
     }
