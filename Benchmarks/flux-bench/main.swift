@@ -64,7 +64,8 @@ case "keyframe":
     let result: [String: Any]
     do {
         result = try KeyFrameBench.run(taskCount: Int(option("--tasks") ?? "") ?? 10_000, keyCount: Int(option("--keys") ?? "") ?? 1000,
-                                       terminal: flag("--terminal"), paceMicroseconds: flag("--terminal") ? 3000 : 0)
+                                       terminal: flag("--terminal"),
+                                       paceMicroseconds: UInt32(option("--pace-us") ?? "") ?? (flag("--terminal") ? 3000 : 0))
     } catch {
         result = ["error": "\(error)"]
     }
