@@ -204,4 +204,53 @@ import Testing
         await engine.shutdown()
         await rig.shutdown()
     }
+
+    @Test func tasksFinishingTogetherAreDownloadedSideBySide() async throws {
+        // Every answer takes 0.3 s: one download at a time would keep the others waiting.
+        let rig = try await Self.rig(taskSeconds: 0.2) { $0.faults = FaultConfiguration(latency: 0.3) }
+        let engine = rig.engine(maxActive: 6)
+        await engine.resume()
+        let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-pro-1.1"))
+        var ids: [String] = []
+        for i in 0..<6 { ids.append(await engine.submit(endpoint: endpoint, parameters: Self.parameters("together \(i)")).id) }
+        let allIDs = ids
+        let seen = try await Self.collect(engine) { tasks in allIDs.allSatisfy { tasks[$0]?.phase.isFinal == true } }
+        var state: [String: TaskPhase] = [:]
+        var mostDownloading = 0
+        for task in seen {
+            state[task.id] = task.phase
+            mostDownloading = max(mostDownloading, state.values.filter { $0 == .downloading }.count)
+        }
+        #expect(mostDownloading >= 2, "downloads ran one at a time")
+        #expect(mostDownloading <= TaskEngine.concurrentDownloads)
+        #expect(allIDs.allSatisfy { state[$0] == .done }, "\(state)")
+        await engine.shutdown()
+        await rig.shutdown()
+    }
+
+    @Test func aDownloadCutOffByShutdownIsFetchedAgainNotFailed() async throws {
+        let rig = try await Self.rig(taskSeconds: 0.1)
+        let engine = rig.engine()
+        await engine.resume()
+        let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-pro-1.1"))
+        let created = await engine.submit(endpoint: endpoint, parameters: Self.parameters("cut off"))
+        _ = try await Self.collect(engine) { $0[created.id]?.phase == .running }
+        // From now on every answer takes 3 s: the download is still running at shutdown.
+        rig.server.setFaults(FaultConfiguration(latency: 3))
+        let seen = try await Self.collect(engine) { $0[created.id]?.phase == .downloading }
+        #expect(seen.last?.phase == .downloading)
+        await engine.shutdown()
+        try await Task.sleep(for: .milliseconds(200))
+        let stored = try #require(try rig.store.task(id: created.id))
+        #expect(stored.phase == .downloading, "\(stored.phase): \(stored.error ?? "")")
+        // The next start polls it again and downloads it.
+        rig.server.setFaults(FaultConfiguration())
+        let again = rig.engine()
+        let finished = Task { try await Self.collect(again) { $0[created.id]?.phase == .done } }
+        try await Task.sleep(for: .milliseconds(20))
+        await again.resume()
+        #expect(try await finished.value.last?.phase == .done)
+        await again.shutdown()
+        await rig.shutdown()
+    }
 }

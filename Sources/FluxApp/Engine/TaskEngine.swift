@@ -39,6 +39,13 @@ public actor TaskEngine {
     private var pollingLoop: Task<Void, Never>?
     /// Submits in flight, so an upload can be cancelled.
     private var submitTasks: [String: Task<Void, Never>] = [:]
+    /// Downloads in flight. They run beside the poll results, not inside their handling: awaited
+    /// there, a thousand tasks finishing together were downloaded one after another, and every
+    /// status update waited behind the downloads before it.
+    private var downloadTasks: [String: Task<Void, Never>] = [:]
+    private let downloadLimiter = AsyncLimiter(limit: TaskEngine.concurrentDownloads)
+    /// Result files fetched at once.
+    public static let concurrentDownloads = 8
     /// Fine-tunes the account is known to have, for the fine-tunes screen.
     public nonisolated let finetuneUpdates: AsyncStream<FinetuneEntry>
     private let finetuneContinuation: AsyncStream<FinetuneEntry>.Continuation
@@ -94,6 +101,7 @@ public actor TaskEngine {
     public func shutdown() async {
         pollingLoop?.cancel()
         for task in submitTasks.values { task.cancel() }
+        for task in downloadTasks.values { task.cancel() }
         await poller.stop()
         continuation.finish()
         finetuneContinuation.finish()
@@ -267,7 +275,7 @@ public actor TaskEngine {
         guard let remote = task.remoteID, let endpoint = EndpointRegistry.endpoint(named: task.endpoint) else { return }
         let target = PollTarget(id: remote, pollingURL: task.pollingURL, typicalSeconds: endpoint.typicalSeconds,
                                 submittedAt: task.submittedAt ?? task.createdAt,
-                                schedule: endpoint.createsFinetune ? .training : .standard)
+                                schedule: endpoint.createsFinetune ? .training : .standard, group: endpoint.id)
         Task { await poller.track(target) }
     }
 
@@ -303,7 +311,7 @@ public actor TaskEngine {
                     task.phase = .downloading
                     task.sampleURL = result.sampleURL
                     commit(task)
-                    await download(localID, result: result)
+                    startDownload(localID, result: result)
                 }
             case .requestModerated, .contentModerated:
                 task.phase = .moderated
@@ -345,7 +353,25 @@ public actor TaskEngine {
         track(task)
     }
 
+    private func startDownload(_ id: String, result: ResultResponse) {
+        guard downloadTasks[id] == nil else { return }
+        let limiter = downloadLimiter
+        downloadTasks[id] = Task { [weak self] in
+            await limiter.acquire()
+            await self?.download(id, result: result)
+            await limiter.release()
+            await self?.downloadEnded(id)
+        }
+    }
+
+    private func downloadEnded(_ id: String) {
+        downloadTasks[id] = nil
+    }
+
     private func download(_ id: String, result: ResultResponse) async {
+        // Shut down while waiting for a turn: the task stays "downloading" and is fetched again
+        // (after a fresh poll) when the app next starts.
+        if Task.isCancelled { return }
         guard var task = tasks[id], let endpoint = EndpointRegistry.endpoint(named: task.endpoint), let remote = task.remoteID else { return }
         let record = TaskRecord(id: remote, endpoint: endpoint, parameters: task.parameters,
                                 submittedAt: task.submittedAt ?? task.createdAt, cost: task.cost)
@@ -361,6 +387,8 @@ public actor TaskEngine {
             task.phase = .done
             task.error = nil
         } catch {
+            // Cut off by shutdown: not a failure; the next start fetches it again.
+            if Task.isCancelled { return }
             task = tasks[id] ?? task
             task.phase = .failed
             task.error = "Ready, but the download failed: \(error)"
