@@ -147,13 +147,14 @@ extension TaskEntry: FetchableRecord, PersistableRecord {
                               "pollingURL", "sampleURL", "cost", "createdAt", "submittedAt", "finishedAt", "updatedAt",
                               "error", "outputs", "hidden"]
 
-    /// Column values in `columnNames` order. The JSON columns are written by GRDB's own JSON
-    /// encoder, byte for byte as the `Encodable` default wrote them.
+    /// Column values in `columnNames` order. The JSON columns are written by `ColumnJSON` in the
+    /// layout the `Encodable` default gave them (GRDB's JSON encoder is the fallback).
     func columnValues() throws -> [(any DatabaseValueConvertible)?] {
-        [id, remoteID, endpoint,
-         String(decoding: try Self.databaseJSONEncoder(for: "parameters").encode(parameters), as: UTF8.self),
-         phase.rawValue, statusText, progress, seed, pollingURL, sampleURL, cost, createdAt, submittedAt, finishedAt, updatedAt,
-         error, String(decoding: try Self.databaseJSONEncoder(for: "outputs").encode(outputs), as: UTF8.self), hidden]
+        let parametersJSON = try ColumnJSON.parameters(parameters)
+            ?? String(decoding: try Self.databaseJSONEncoder(for: "parameters").encode(parameters), as: UTF8.self)
+        return [id, remoteID, endpoint, parametersJSON,
+                phase.rawValue, statusText, progress, seed, pollingURL, sampleURL, cost, createdAt, submittedAt, finishedAt, updatedAt,
+                error, ColumnJSON.strings(outputs), hidden]
     }
 
     /// Writes the columns directly. The `Encodable` default went through GRDB's record encoder

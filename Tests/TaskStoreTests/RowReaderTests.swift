@@ -105,4 +105,31 @@ import TestSupport
         let error = try #require(throws: (any Error).self) { try queue.read { db in try TaskEntry.fetchAll(db) } }
         #expect("\(error)".contains("exploded"))
     }
+
+    /// The JSON columns are written by hand; they must be what GRDB's JSON encoder wrote before,
+    /// byte for byte for text, and read back equal for every number.
+    @Test(arguments: awkwardTexts)
+    func handWrittenColumnsAreWhatTheJSONEncoderWrote(_ text: String) throws {
+        let parameters = TaskParameters(["prompt": .text(text), "image_prompt": .file("/in/\(text).png"), "webhook_url": .url(text),
+                                         "raw": .base64(text), "seed": .integer(-42), "flag": .boolean(true), "mask": .null])
+        let encoder = TaskEntry.databaseJSONEncoder(for: "parameters")
+        #expect(ColumnJSON.parameters(parameters) == String(decoding: try encoder.encode(parameters), as: UTF8.self))
+        let outputs = ["/out/\(text).jpg", text]
+        #expect(ColumnJSON.strings(outputs) == String(decoding: try encoder.encode(outputs), as: UTF8.self))
+        #expect(ColumnJSON.strings([]) == "[]")
+    }
+
+    @Test(arguments: awkwardNumbers)
+    func handWrittenNumbersReadBackExactly(_ number: Double) throws {
+        let parameters = TaskParameters(["guidance": .number(number)])
+        let json = try #require(ColumnJSON.parameters(parameters))
+        #expect(try JSONDecoder().decode(TaskParameters.self, from: Data(json.utf8)) == parameters)
+        #expect(try TaskEntry.decodeParameters(Data(json.utf8)) == parameters)
+    }
+
+    @Test func aNumberJSONCannotHoldIsLeftToTheEncoderWhichRefusesIt() throws {
+        #expect(ColumnJSON.parameters(TaskParameters(["g": .number(.nan)])) == nil)
+        #expect(ColumnJSON.parameters(TaskParameters(["g": .number(.infinity)])) == nil)
+        #expect(throws: (any Error).self) { try self.task(["g": .number(.infinity)]).columnValues() }
+    }
 }
