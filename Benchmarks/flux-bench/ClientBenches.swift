@@ -61,8 +61,12 @@ enum ClientBenches {
         }
         let submitted = clock.now
         var finished: [String: TaskPhase] = [:]
+        var firstDone = 0.0
+        var halfDone = 0.0
         for await task in engine.updates where task.phase.isFinal {
             finished[task.id] = task.phase
+            if finished.count == 1 { firstDone = seconds(clock.now - start) }
+            if finished.count == count / 2 { halfDone = seconds(clock.now - start) }
             if finished.count == count { break }
         }
         let wall = seconds(clock.now - start)
@@ -72,7 +76,8 @@ enum ClientBenches {
             .filter { $0.hasSuffix(".jpg") }.count ?? 0
         await engine.shutdown()
         await client.shutdown()
-        return ["wall": wall, "submitSeconds": seconds(submitted - start), "cpu": cpu, "done": done, "files": files,
+        return ["wall": wall, "submitSeconds": seconds(submitted - start), "firstDoneSeconds": firstDone, "halfDoneSeconds": halfDone,
+                "cpu": cpu, "done": done, "files": files,
                 "peakRSS": peakRSS()]
     }
 
@@ -196,7 +201,7 @@ enum ClientBenches {
                 let submittedAt = Date()
                 let answer = try await client.submit(prepared)
                 await poller.track(PollTarget(id: answer.id, pollingURL: answer.pollingURL, typicalSeconds: endpoint.typicalSeconds,
-                                              submittedAt: submittedAt))
+                                              submittedAt: submittedAt, group: endpoint.id))
                 targets += 1
             }
         }

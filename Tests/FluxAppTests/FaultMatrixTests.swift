@@ -404,6 +404,68 @@ import Testing
         try await server.resume()
     }
 
+    @Test func tasksWaitingForTheirFirstPollArePolledSoonerOnceTasksOfTheirEndpointFinishFast() async throws {
+        let (server, client) = try await Self.start { $0.taskSeconds = 0.1 }
+        defer { Task { await Self.stop(server, client) } }
+        let poller = ResultPoller(client: client)
+        // Documented as 8 s: without learning, the first poll would come 4 s after submission.
+        var waiting: Set<String> = []
+        for i in 0..<4 {
+            let answer = try await client.submit(try Self.prepared("slow \(i)"))
+            waiting.insert(answer.id)
+            // No probing here: this is about what finished tasks teach the waiting ones.
+            await poller.track(PollTarget(id: answer.id, pollingURL: answer.pollingURL, typicalSeconds: 8, schedule: PollSchedule(), group: "g"))
+        }
+        let submitted = ContinuousClock.now
+        // Three tasks of the same group, planned with a short time, finish at once and teach the
+        // poller that the group takes about 0.2 s (kept at >= 8 / 8 = 1 s).
+        for i in 0..<3 {
+            let answer = try await client.submit(try Self.prepared("pilot \(i)"))
+            await poller.track(PollTarget(id: answer.id, pollingURL: answer.pollingURL, typicalSeconds: 0.4, group: "g"))
+        }
+        var seen: [String: Int] = [:]
+        for await event in poller.events {
+            guard case .update(let id, let result, let polls) = event, result.status.isFinal, waiting.contains(id) else { continue }
+            #expect(result.status == .ready)
+            seen[id] = polls
+            if seen.count == waiting.count { break }
+        }
+        let took = ContinuousClock.now - submitted
+        await poller.stop()
+        // Re-planned with 1 s: first polls half a second after submission instead of four.
+        #expect(took < .seconds(3), "the waiting tasks were only polled after \(took)")
+        #expect(seen.values.allSatisfy { $0 == 1 }, "\(seen)")
+        #expect(await poller.learned.typical(for: "g", documented: 8) == 1)
+    }
+
+    @Test func theFirstTaskOfAnEndpointProbesItsRealDurationForTheOthers() async throws {
+        let (server, client) = try await Self.start { $0.taskSeconds = 0.3 }
+        defer { Task { await Self.stop(server, client) } }
+        let poller = ResultPoller(client: client)
+        // Documented as 8 s (first poll at 4 s); the server takes 0.3 s.
+        var ids: [String] = []
+        for i in 0..<5 {
+            let answer = try await client.submit(try Self.prepared("probe \(i)"))
+            ids.append(answer.id)
+            await poller.track(PollTarget(id: answer.id, pollingURL: answer.pollingURL, typicalSeconds: 8, group: "probe"))
+        }
+        let submitted = ContinuousClock.now
+        var polls: [String: Int] = [:]
+        for await event in poller.events {
+            guard case .update(let id, let result, let count) = event, result.status.isFinal else { continue }
+            #expect(result.status == .ready)
+            polls[id] = count
+            if polls.count == ids.count { break }
+        }
+        let took = ContinuousClock.now - submitted
+        await poller.stop()
+        #expect(took < .seconds(3), "done only after \(took)")
+        // The probe (the first task) took a few polls; the rest were planned from it and polled once.
+        #expect(polls[ids[0]].map { $0 >= 1 } == true)
+        #expect(ids.dropFirst().allSatisfy { polls[$0] == 1 }, "\(polls)")
+        #expect(await poller.learned.count(for: "probe") == ids.count)
+    }
+
     @Test func aTruncatedDownloadNeverGetsAFinalName() async throws {
         let (server, client) = try await Self.start { $0.faults = FaultConfiguration(truncateRate: 1) }
         defer { Task { await Self.stop(server, client) } }

@@ -16,20 +16,31 @@ public struct PollSchedule: Sendable, Equatable {
     public var ageFraction: Double
     /// Longest wait while reported progress puts the end more than `maxInterval` away.
     public var estimateInterval: Double
+    /// A probe (the first task of an endpoint, while nothing is known about how long its tasks
+    /// take on this server) is polled again after this share of its age; nil: never probe.
+    public var probeFraction: Double?
 
     public init(minInterval: Double = 0.2, maxInterval: Double = 5, firstPollFraction: Double = 0.5, ageFraction: Double = 0.3,
-                estimateInterval: Double = 30) {
+                estimateInterval: Double = 30, probeFraction: Double? = nil) {
         self.minInterval = minInterval
         self.maxInterval = maxInterval
         self.firstPollFraction = firstPollFraction
         self.ageFraction = ageFraction
         self.estimateInterval = max(estimateInterval, maxInterval)
+        self.probeFraction = probeFraction
     }
 
-    public static let standard = PollSchedule()
-    /// Fine-tunes train for many minutes; there is no hurry to notice.
+    public static let standard = PollSchedule(probeFraction: 0.5)
+    /// Fine-tunes train for many minutes; there is no hurry to notice, and nothing to probe.
     public static let training = PollSchedule(minInterval: 2, maxInterval: 30, firstPollFraction: 0.015, ageFraction: 0.3,
                                               estimateInterval: 120)
+
+    /// Seconds until a probe's next poll: a fixed share of its age (so at most that share late),
+    /// between `minInterval` and `maxInterval`. Nil when this schedule does not probe.
+    public func probeDelay(elapsed: Double) -> Double? {
+        guard let probeFraction else { return nil }
+        return Swift.min(maxInterval, Swift.max(minInterval, elapsed * probeFraction))
+    }
 
     /// Seconds until the next poll.
     /// - Parameters:

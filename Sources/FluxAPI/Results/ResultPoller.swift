@@ -20,14 +20,18 @@ public struct PollTarget: Sendable, Equatable {
     public let typicalSeconds: Double
     public let submittedAt: Date
     public let schedule: PollSchedule
+    /// Tasks that take alike long (the endpoint): what finished ones took plans the others' polls.
+    /// Empty: nothing is learned from or for this task.
+    public let group: String
 
     public init(id: String, pollingURL: String?, typicalSeconds: Double, submittedAt: Date = Date(),
-                schedule: PollSchedule = .standard) {
+                schedule: PollSchedule = .standard, group: String = "") {
         self.id = id
         self.pollingURL = pollingURL
         self.typicalSeconds = typicalSeconds
         self.submittedAt = submittedAt
         self.schedule = schedule
+        self.group = group
     }
 }
 
@@ -40,6 +44,12 @@ public actor ResultPoller {
     private let limiter: AsyncLimiter
     private var watchers: [String: Task<Void, Never>] = [:]
     public private(set) var requestCount = 0
+    /// What finished tasks took, per group.
+    public private(set) var learned = LearnedDurations()
+    /// Tasks still waiting for their first poll, planned with the typical time given here.
+    private var firstWaits: [String: (target: PollTarget, typical: Double, fromSubmission: Bool)] = [:]
+    /// Groups with a probe in flight (one at a time, only while nothing is learned for the group).
+    private var probing: Set<String> = []
 
     public init(client: FluxClient, maxConcurrent: Int = 8) {
         self.client = client
@@ -58,22 +68,62 @@ public actor ResultPoller {
     }
 
     public func untrack(_ id: String) {
+        firstWaits[id] = nil
         watchers.removeValue(forKey: id)?.cancel()
+    }
+
+    /// The typical duration the next poll of `target` is planned with.
+    private func typical(_ target: PollTarget) -> Double {
+        target.group.isEmpty ? target.typicalSeconds : learned.typical(for: target.group, documented: target.typicalSeconds)
+    }
+
+    /// A task of `target`'s group was seen ready `seconds` after submission. When that makes the
+    /// group clearly faster than its waiting tasks were planned for, their first polls are planned
+    /// again (a burst of submissions otherwise waits the documented time for every task).
+    private func learn(_ seconds: Double, from target: PollTarget) {
+        guard !target.group.isEmpty else { return }
+        learned.record(seconds, group: target.group)
+        let now = typical(target)
+        for (id, wait) in firstWaits where wait.target.group == target.group && now < wait.typical * 0.8 {
+            firstWaits[id] = nil
+            watchers[id]?.cancel()
+            let again = wait.target
+            let fromSubmission = wait.fromSubmission
+            watchers[id] = Task { [weak self] in await self?.watch(again, fromSubmission: fromSubmission) }
+        }
     }
 
     public func stop() {
         for task in watchers.values { task.cancel() }
         watchers.removeAll()
+        firstWaits.removeAll()
+        probing.removeAll()
         continuation.finish()
     }
 
-    private func watch(_ target: PollTarget) async {
+    /// - Parameter fromSubmission: whether the task is watched from its submission on; only those
+    ///   say how long tasks take (one resumed after a restart may have finished long before this
+    ///   poll). Nil: decided now, by how long ago it was submitted.
+    private func watch(_ target: PollTarget, fromSubmission: Bool? = nil) async {
         var polls = 0
         var progress: Double?
+        let watchedFromSubmission = fromSubmission ?? (Date().timeIntervalSince(target.submittedAt) < Swift.min(5, target.typicalSeconds))
+        // The first task of a group nothing is known about yet is a probe: polled often enough to
+        // learn the group's real duration early, which then plans every other task's polls
+        // (the documented time can be several times off on a given server).
+        let probe = watchedFromSubmission && !target.group.isEmpty && target.schedule.probeFraction != nil
+            && learned.count(for: target.group) < LearnedDurations.minimumSamples && probing.insert(target.group).inserted
+        defer { if probe { probing.remove(target.group) } }
         while !Task.isCancelled {
             let elapsed = Date().timeIntervalSince(target.submittedAt)
-            let delay = target.schedule.nextDelay(elapsed: elapsed, progress: progress, typical: target.typicalSeconds, polls: polls)
+            let typical = typical(target)
+            let stillProbing = probe && progress == nil && learned.count(for: target.group) < LearnedDurations.minimumSamples
+            let delay = (stillProbing ? target.schedule.probeDelay(elapsed: elapsed) : nil)
+                ?? target.schedule.nextDelay(elapsed: elapsed, progress: progress, typical: typical, polls: polls)
+            let waitsForFirstPoll = polls == 0 && !stillProbing
+            if waitsForFirstPoll { firstWaits[target.id] = (target, typical, watchedFromSubmission) }
             do { try await Task.sleep(for: .milliseconds(Int(delay * 1000))) } catch { break }
+            if waitsForFirstPoll { firstWaits[target.id] = nil }
             await limiter.acquire()
             if Task.isCancelled { await limiter.release(); break }
             polls += 1
@@ -91,6 +141,7 @@ public actor ResultPoller {
             case .success(let result):
                 progress = result.progress ?? progress
                 continuation.yield(.update(id: target.id, result: result, polls: polls))
+                if result.status == .ready && watchedFromSubmission { learn(Date().timeIntervalSince(target.submittedAt), from: target) }
                 if result.status.isFinal { finish(target.id); return }
             case .failure(.cancelled):
                 finish(target.id)
