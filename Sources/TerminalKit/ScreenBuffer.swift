@@ -110,22 +110,7 @@ public struct ScreenBuffer: Hashable, Sendable {
         guard y >= area.y, y < area.maxY else { return 0 }
         if let used = writeASCII(text, x: x, y: y, style: style, area: area, truncatingTo: nil) { return used }
         if let count = DisplayWidth.simpleWidth(text, rejectingControls: true) {
-            // Fast path (most text): one cell per scalar. Only wide characters at the two ends
-            // of the run can be cut, so only those are cleared, as `fill` does.
-            let from = Swift.max(x, area.x)
-            let to = Swift.min(x + count, area.maxX)
-            if from < to {
-                clearWide(x: from, y: y)
-                clearWide(x: to - 1, y: y)
-                let base = y * width
-                var column = x
-                for scalar in text.unicodeScalars {
-                    if column >= to { break }
-                    if column >= from { cells[base + column] = Cell(scalar: scalar, width: 1, style: style) }
-                    column += 1
-                }
-            }
-            return Swift.max(0, Swift.min(count, area.maxX - x))
+            return writeSimple(text, count: count, x: x, y: y, style: style, area: area)
         }
         var cx = x
         for ch in text {
@@ -153,7 +138,31 @@ public struct ScreenBuffer: Hashable, Sendable {
             .intersection(Rect(x: x, y: y, width: Swift.max(0, columns), height: 1))
         guard y >= area.y, y < area.maxY else { return 0 }
         if let used = writeASCII(text, x: x, y: y, style: style, area: area, truncatingTo: columns) { return used }
+        if let count = DisplayWidth.simpleWidth(text, rejectingControls: true), count <= columns {
+            // Fits as it is (a status with a symbol, a dash): no cutting, no second measuring.
+            return writeSimple(text, count: count, x: x, y: y, style: style, area: area)
+        }
         return write(DisplayWidth.truncate(text, to: columns), x: x, y: y, style: style, clip: area)
+    }
+
+    /// Text of `count` simple scalars (see `DisplayWidth.simpleWidth`): one cell per scalar. Only
+    /// wide characters at the two ends of the run can be cut, so only those are cleared, as
+    /// `fill` does.
+    private mutating func writeSimple(_ text: String, count: Int, x: Int, y: Int, style: Style, area: Rect) -> Int {
+        let from = Swift.max(x, area.x)
+        let to = Swift.min(x + count, area.maxX)
+        if from < to {
+            clearWide(x: from, y: y)
+            clearWide(x: to - 1, y: y)
+            let base = y * width
+            var column = x
+            for scalar in text.unicodeScalars {
+                if column >= to { break }
+                if column >= from { cells[base + column] = Cell(scalar: scalar, width: 1, style: style) }
+                column += 1
+            }
+        }
+        return Swift.max(0, Swift.min(count, area.maxX - x))
     }
 
     /// Printable ASCII (most of what views draw): one cell per byte, read straight from the

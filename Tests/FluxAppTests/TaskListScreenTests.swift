@@ -534,4 +534,24 @@ import Testing
         list.load(tasks)  // a late snapshot: removed and hidden tasks stay out, newer copies stay
         #expect(list.activeCount == counted())
     }
+
+    @Test func theDetailPaneCountsItsLinesWithoutBuildingThem() {
+        var tasks = Self.manyTasks(4)
+        tasks[1].error = "boom"
+        tasks[1].phase = .failed
+        tasks[2].outputs = ["/out/a.jpg", "/out/b.jpg"]
+        tasks[3].parameters = TaskParameters([:])
+        tasks[3].remoteID = nil
+        tasks[3].submittedAt = nil
+        tasks[3].finishedAt = nil
+        for task in tasks {
+            let view = TaskDetailView(task: task, now: H.epoch)
+            #expect(view.headerLineCount == view.headerLines().count, "\(task.id)")
+            #expect(view.parameterCount == view.parameterCells().count, "\(task.id)")
+        }
+        #expect(TaskFormat.fileName("/a/b/c.jpg") == "c.jpg")
+        #expect(TaskFormat.fileName("/a/日本/写真.jpg") == "写真.jpg")
+        #expect(TaskFormat.fileName("plain.jpg") == "plain.jpg")
+        #expect(TaskFormat.fileName("/a/dir/") == "dir")
+    }
 }

@@ -8,9 +8,21 @@ public enum EndpointRegistry {
 
     /// Looks up by command-line name (`flux-dev`), path (`/v1/flux-dev`) or SDK operation name.
     public static func endpoint(named name: String) -> Endpoint? {
+        // Views look endpoints up for every row they draw: the exact name first, without
+        // Foundation's trimming.
+        if let exact = byName[name] { return exact }
         let key = name.trimmingCharacters(in: .whitespaces)
-        return all.first { $0.id == key || $0.path == key || $0.operation == key }
+        return byName[key]
     }
+
+    /// Every id, path and operation name, mapped to the first endpoint that has it.
+    private static let byName: [String: Endpoint] = {
+        var names: [String: Endpoint] = [:]
+        for endpoint in all {
+            for name in [endpoint.id, endpoint.path, endpoint.operation] where names[name] == nil { names[name] = endpoint }
+        }
+        return names
+    }()
 
     public static func endpoint(path: String) -> Endpoint? { all.first { $0.path == path } }
 

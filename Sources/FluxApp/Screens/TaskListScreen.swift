@@ -205,12 +205,12 @@ public struct TaskListState: Sendable, Equatable {
     /// parameters (in columns), at most three fifths of the area.
     func detailHeight(in size: Size) -> Int {
         guard showDetail, let task = selected else { return 0 }
-        let view = TaskDetailView(task: task, now: Date())
-        let needed = view.headerLines().count + (view.parameterCells().count + view.columns(width: size.width - 2) - 1)
+        let view = TaskDetailView(task: task, now: Date(timeIntervalSince1970: 0))
+        let needed = view.headerLineCount + (view.parameterCount + view.columns(width: size.width - 2) - 1)
             / view.columns(width: size.width - 2) + 2
         // A finished image gets rows for its preview beside the parameters.
         let previewRows = task.phase == .done && !task.outputs.isEmpty
-            ? view.headerLines().count + 2 + max(6, size.height / 4) : 0
+            ? view.headerLineCount + 2 + max(6, size.height / 4) : 0
         return max(6, min(max(needed, previewRows), size.height * 3 / 5))
     }
 
@@ -332,8 +332,9 @@ public enum TaskFormat {
 
     /// The last path component, without building a URL (every visible row asks each frame).
     public static func fileName(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
-        let name = path[path.index(after: slash)...]
+        // Searching the bytes: "/" is ASCII and never part of another character in UTF-8.
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+        let name = path[path.utf8.index(after: slash)...]
         return name.isEmpty ? URL(fileURLWithPath: path).lastPathComponent : String(name)
     }
 
@@ -385,15 +386,21 @@ struct TaskDetailView {
     /// width at most. Nil when there is no finished output or no room.
     func previewBox(in area: Rect) -> Rect? {
         guard task.phase == .done, !task.outputs.isEmpty else { return nil }
-        let rest = area.inset(horizontal: 1, vertical: 1).droppingTop(headerLines().count)
+        let rest = area.inset(horizontal: 1, vertical: 1).droppingTop(headerLineCount)
         var width = min(rest.width / 3, rest.height * 4)
         guard rest.height >= 2, width >= 4 else { return nil }
         // Every parameter stays visible: narrow the preview until they fit beside it (if they can).
-        let count = parameterCells().count
+        let count = parameterCount
         func fits(_ w: Int) -> Bool { count <= columns(width: rest.width - w - 1) * rest.height }
         if !fits(width), let narrower = stride(from: width - 1, through: 4, by: -1).first(where: fits) { width = narrower }
         return Rect(x: rest.maxX - width, y: rest.y, width: width, height: rest.height)
     }
+
+    /// `headerLines().count` without building the lines (layout asks on every key press).
+    var headerLineCount: Int { 3 + (task.error == nil ? 0 : 1) + task.outputs.count }
+
+    /// `parameterCells().count`, likewise.
+    var parameterCount: Int { task.parameters.values.count }
 
     func headerLines() -> [(String, ThemeRole)] {
         var out: [(String, ThemeRole)] = []
