@@ -2,7 +2,7 @@ import FluxAPI
 
 /// Writes the two JSON columns of a task (parameters, outputs) by hand, in the layout the
 /// synthesized `Codable` and GRDB's JSON encoder give them (sorted keys, `{"text":{"_0":…}}`
-/// per value), so rows written either way read back the same.
+/// per value; only "/" is left unescaped), so rows written either way read back the same.
 ///
 /// Why: the engine saves a task at every change of phase, and with 1,000 tasks finishing
 /// together `JSONEncoder` was half the cost of a save, on the engine's one thread of work.
@@ -52,37 +52,5 @@ enum ColumnJSON {
         out += "}}"
     }
 
-    /// A JSON string literal, escaped as `JSONEncoder` escapes it (including "/").
-    static func appendString(_ s: String, to out: inout String) {
-        out += "\""
-        var plain = true
-        for b in s.utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == UInt8(ascii: "/") {
-            plain = false
-            break
-        }
-        if plain {
-            out += s
-        } else {
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "/": out += "\\/"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case "\u{08}": out += "\\b"
-                case "\u{0C}": out += "\\f"
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-        }
-        out += "\""
-    }
+    static func appendString(_ s: String, to out: inout String) { JSONValue.writeString(s, into: &out) }
 }

@@ -160,8 +160,15 @@ extension JSONValue {
         return "\(d)"
     }
 
-    static func writeString(_ s: String, into out: inout String) {
+    /// A JSON string literal. Also the task database's writer (`ColumnJSON`), hence `package`.
+    package static func writeString(_ s: String, into out: inout String) {
         out += "\""
+        // Most strings need no escape at all: copy them whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
