@@ -145,15 +145,22 @@ public struct ScreenBuffer: Hashable, Sendable {
         return write(DisplayWidth.truncate(text, to: columns), x: x, y: y, style: style, clip: area)
     }
 
+    /// Before a run of one-column cells replaces columns `from..<to` of row `y`: blanks the other
+    /// halves of wide characters the run cuts at either end. False when the run is empty.
+    private mutating func openRun(from: Int, to: Int, y: Int) -> Bool {
+        guard from < to else { return false }
+        clearWide(x: from, y: y)
+        clearWide(x: to - 1, y: y)
+        return true
+    }
+
     /// Text of `count` simple scalars (see `DisplayWidth.simpleWidth`): one cell per scalar. Only
     /// wide characters at the two ends of the run can be cut, so only those are cleared, as
     /// `fill` does.
     private mutating func writeSimple(_ text: String, count: Int, x: Int, y: Int, style: Style, area: Rect) -> Int {
         let from = Swift.max(x, area.x)
         let to = Swift.min(x + count, area.maxX)
-        if from < to {
-            clearWide(x: from, y: y)
-            clearWide(x: to - 1, y: y)
+        if openRun(from: from, to: to, y: y) {
             let base = y * width
             var column = x
             for scalar in text.unicodeScalars {
@@ -180,9 +187,7 @@ public struct ScreenBuffer: Hashable, Sendable {
             let total = count + (ellipsis ? 1 : 0)
             let from = Swift.max(x, area.x)
             let to = Swift.min(x + total, area.maxX)
-            if from < to {
-                clearWide(x: from, y: y)
-                clearWide(x: to - 1, y: y)
+            if openRun(from: from, to: to, y: y) {
                 let base = y * width
                 let textEnd = Swift.min(to, x + count)
                 var column = from

@@ -404,6 +404,18 @@ import Testing
         try await server.resume()
     }
 
+    /// Polls each task took to be seen ready, once all of `ids` are.
+    static func pollsUntilReady(_ poller: ResultPoller, _ ids: Set<String>) async -> [String: Int] {
+        var polls: [String: Int] = [:]
+        for await event in poller.events {
+            guard case .update(let id, let result, let count) = event, result.status.isFinal, ids.contains(id) else { continue }
+            #expect(result.status == .ready)
+            polls[id] = count
+            if polls.count == ids.count { break }
+        }
+        return polls
+    }
+
     @Test func tasksWaitingForTheirFirstPollArePolledSoonerOnceTasksOfTheirEndpointFinishFast() async throws {
         let (server, client) = try await Self.start { $0.taskSeconds = 0.1 }
         defer { Task { await Self.stop(server, client) } }
@@ -423,13 +435,7 @@ import Testing
             let answer = try await client.submit(try Self.prepared("pilot \(i)"))
             await poller.track(PollTarget(id: answer.id, pollingURL: answer.pollingURL, typicalSeconds: 0.4, group: "g"))
         }
-        var seen: [String: Int] = [:]
-        for await event in poller.events {
-            guard case .update(let id, let result, let polls) = event, result.status.isFinal, waiting.contains(id) else { continue }
-            #expect(result.status == .ready)
-            seen[id] = polls
-            if seen.count == waiting.count { break }
-        }
+        let seen = await Self.pollsUntilReady(poller, waiting)
         let took = ContinuousClock.now - submitted
         await poller.stop()
         // Re-planned with 1 s: first polls half a second after submission instead of four.
@@ -450,13 +456,7 @@ import Testing
             await poller.track(PollTarget(id: answer.id, pollingURL: answer.pollingURL, typicalSeconds: 8, group: "probe"))
         }
         let submitted = ContinuousClock.now
-        var polls: [String: Int] = [:]
-        for await event in poller.events {
-            guard case .update(let id, let result, let count) = event, result.status.isFinal else { continue }
-            #expect(result.status == .ready)
-            polls[id] = count
-            if polls.count == ids.count { break }
-        }
+        let polls = await Self.pollsUntilReady(poller, Set(ids))
         let took = ContinuousClock.now - submitted
         await poller.stop()
         #expect(took < .seconds(3), "done only after \(took)")
