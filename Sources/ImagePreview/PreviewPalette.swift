@@ -25,8 +25,48 @@ public enum PreviewPalette {
         return (((512 + rm) * dr * dr) >> 8) + 4 * dg * dg + (((767 - rm) * db * db) >> 8)
     }
 
-    /// The nearest xterm palette entry (16...255) to an RGB colour.
+    /// The nearest xterm palette entry (16...255) to an RGB colour: what `nearest256Exhaustive`
+    /// finds (the lowest entry among equally near ones), visiting only the entries that can still
+    /// win. The distance is at least 2·dr² + 4·dg² + 2·db² (the red and blue weights never fall
+    /// below 2), so a cube level or grey step whose own channel distance already exceeds the best
+    /// found is skipped. A full-screen preview maps ~23,000 pixels; the exhaustive search took
+    /// ~20 ms of it.
     public static func nearest256(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
+        let (r, g, b) = (Int32(r), Int32(g), Int32(b))
+        // Start from the cube entry nearest channel by channel: usually the answer already.
+        var bestIndex = 16 + 36 * nearestLevel(r) + 6 * nearestLevel(g) + nearestLevel(b)
+        var bestD = distanceTo(bestIndex, r, g, b)
+        func consider(_ index: Int) {
+            let d = distanceTo(index, r, g, b)
+            if d < bestD || (d == bestD && index < bestIndex) {
+                bestD = d
+                bestIndex = index
+            }
+        }
+        for ri in 0..<6 {
+            let dr = cubeLevels[ri] - r
+            if 2 * dr * dr > bestD { continue }
+            for gi in 0..<6 {
+                let dg = cubeLevels[gi] - g
+                if 2 * dr * dr + 4 * dg * dg > bestD { continue }
+                for bi in 0..<6 {
+                    let db = cubeLevels[bi] - b
+                    if 2 * dr * dr + 4 * dg * dg + 2 * db * db > bestD { continue }
+                    consider(16 + 36 * ri + 6 * gi + bi)
+                }
+            }
+        }
+        for step in 0..<24 {
+            let v = Int32(8 + 10 * step)
+            let (dr, dg, db) = (v - r, v - g, v - b)
+            if 2 * dr * dr + 4 * dg * dg + 2 * db * db > bestD { continue }
+            consider(232 + step)
+        }
+        return UInt8(bestIndex)
+    }
+
+    /// Every entry compared (the reference `nearest256` must agree with; tests use it).
+    static func nearest256Exhaustive(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
         let (r, g, b) = (Int32(r), Int32(g), Int32(b))
         var best = 0
         var bestD = Int32.max
@@ -39,6 +79,22 @@ public enum PreviewPalette {
             }
         }
         return UInt8(16 + best)
+    }
+
+    static let cubeLevels: [Int32] = [0, 95, 135, 175, 215, 255]
+
+    /// The index of the cube level nearest to `v` (by plain distance).
+    @inline(__always)
+    static func nearestLevel(_ v: Int32) -> Int {
+        if v < 48 { return 0 }
+        if v < 115 { return 1 }
+        return Int((v - 35) / 40)
+    }
+
+    @inline(__always)
+    static func distanceTo(_ index: Int, _ r: Int32, _ g: Int32, _ b: Int32) -> Int32 {
+        let e = entries[index - 16]
+        return distance(r, g, b, e.r, e.g, e.b)
     }
 
     /// 4x4 Bayer matrix, values 0...15.

@@ -86,6 +86,28 @@ func quadrants(width: Int = 64, height: Int = 64) -> RGBAImage {
 }
 
 @Suite struct PaletteTests {
+    @Test func thePrunedSearchAgreesWithTheExhaustiveOneEverywhere() {
+        // The levels the pruning assumes are the palette's own.
+        for (i, level) in PreviewPalette.cubeLevels.enumerated() {
+            #expect(ColorMath.rgb(ofIndex: UInt8(16 + 36 * i)).0 == UInt8(level))
+        }
+        for step in 0..<24 { #expect(ColorMath.rgb(ofIndex: UInt8(232 + step)).0 == UInt8(8 + 10 * step)) }
+        // Every colour on a grid of step 7 and the top value (38^3 = 54,872), ties included.
+        let values = Array(stride(from: 0, through: 255, by: 7)) + [255]
+        var mismatches: [String] = []
+        for r in values {
+            for g in values {
+                for b in values {
+                    let (r, g, b) = (UInt8(r), UInt8(g), UInt8(b))
+                    let fast = PreviewPalette.nearest256(r, g, b)
+                    let reference = PreviewPalette.nearest256Exhaustive(r, g, b)
+                    if fast != reference && mismatches.count < 5 { mismatches.append("\(r),\(g),\(b): \(fast) vs \(reference)") }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches)")
+    }
+
     @Test func cubeColoursMapToThemselves() {
         for i in 16...231 {
             let (r, g, b) = ColorMath.rgb(ofIndex: UInt8(i))
