@@ -177,6 +177,9 @@ struct Suite {
             let label = "\(count) tasks submitted, polled, downloaded (TaskEngine, 1 s tasks)"
             report.add(label + ": wall time", "\(fmt(wall, 2)) s (\(done) done, \(r["files"] as? Int ?? 0) files)",
                        "<= 5 s", pass: quick ? nil : wall <= 5 && done == count)
+            report.add("  first / half of the tasks done after", "\(fmt(r["firstDoneSeconds"] as? Double ?? .nan, 2)) s / "
+                           + "\(fmt(r["halfDoneSeconds"] as? Double ?? .nan, 2)) s (submits queued in \(fmt(r["submitSeconds"] as? Double ?? .nan, 2)) s)",
+                       "", pass: nil)
             report.add("  client CPU time", "\(fmt(cpu, 2)) s (\(fmt(cpu / wall * 100, 0)) % of one core)", "", pass: nil)
             report.add("  requests per task beyond submit + download", "\(fmt(extra, 2)) (\(requests) requests in all)",
                        "<= 3", pass: extra <= 3)
