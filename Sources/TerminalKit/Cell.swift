@@ -245,8 +245,13 @@ public struct Cell: Hashable, Sendable {
 /// `Cell` stays plain data. Clusters are few (emoji sequences, combining marks); the table is
 /// bounded all the same.
 final class GraphemeClusters: Sendable {
-    static let shared = GraphemeClusters()
-    static let capacity = 1 << 20
+    /// A session sees a few hundred distinct clusters; 65,536 bounds a pathological stream of
+    /// them (a few megabytes at most), after which cells show the cluster's first scalar.
+    static let shared = GraphemeClusters(capacity: 1 << 16)
+
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
 
     private struct Table {
         var ids: [[UInt32]: UInt32] = [:]
@@ -262,7 +267,7 @@ final class GraphemeClusters: Sendable {
         let key = cluster.unicodeScalars.map(\.value)
         return table.withLock { t in
             if let id = t.ids[key] { return id }
-            guard t.clusters.count < GraphemeClusters.capacity else { return nil }
+            guard t.clusters.count < capacity else { return nil }
             let id = UInt32(t.clusters.count)
             t.ids[key] = id
             t.clusters.append(cluster)

@@ -32,6 +32,18 @@ struct PackedCellTests {
         #expect(Cell("é", style: .plain) != b)
     }
 
+    @Test("The cluster table is bounded: once full, new clusters get no number, known ones keep theirs")
+    func clusterTableIsBounded() {
+        let table = GraphemeClusters(capacity: 2)
+        let a = table.id(of: "e\u{301}")
+        let b = table.id(of: "👍🏽")
+        #expect(a == 0 && b == 1)
+        #expect(table.id(of: "a\u{308}") == nil)
+        #expect(table.id(of: "e\u{301}") == 0)
+        #expect(table.character(1) == "👍🏽")
+        #expect(table.character(7) == " ")
+    }
+
     @Test("Styles survive packing: every colour kind, attributes, changed in place")
     func stylesRoundTrip() {
         let colours: [TerminalColor] = [.default, .indexed(0), .indexed(255), .rgb(0, 0, 0), .rgb(255, 128, 1)]
