@@ -2,7 +2,9 @@ import FluxAPI
 
 /// Writes the two JSON columns of a task (parameters, outputs) by hand, in the layout the
 /// synthesized `Codable` and GRDB's JSON encoder give them (sorted keys, `{"text":{"_0":…}}`
-/// per value; only "/" is left unescaped), so rows written either way read back the same.
+/// per value), so rows written either way read back the same. The text can differ from the
+/// encoder's where JSON allows it: "/" is not escaped, backspace and form feed are written as
+/// \u0008 and \u000c, numbers as Swift prints them.
 ///
 /// Why: the engine saves a task at every change of phase, and with 1,000 tasks finishing
 /// together `JSONEncoder` was half the cost of a save, on the engine's one thread of work.

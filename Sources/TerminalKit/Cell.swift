@@ -193,8 +193,8 @@ public struct Cell: Hashable, Sendable {
         } else if let id = GraphemeClusters.shared.id(of: character) {
             content = Cell.clusterFlag | id
         } else {
-            // The cluster table is full (a pathological stream of distinct clusters): show the
-            // base character rather than grow without bound.
+            // The cluster table is full, or the cluster absurdly long: show the base character
+            // rather than grow without bound.
             content = scalars.first?.value ?? 0x20
         }
         self.width = UInt8(clamping: width ?? Swift.max(1, DisplayWidth.of(character)))
@@ -245,11 +245,13 @@ public struct Cell: Hashable, Sendable {
 /// `Cell` stays plain data. Clusters are few (emoji sequences, combining marks); the table is
 /// bounded all the same.
 final class GraphemeClusters: Sendable {
-    /// A session sees a few hundred distinct clusters; 65,536 bounds a pathological stream of
-    /// them (a few megabytes at most), after which cells show the cluster's first scalar.
+    /// A session sees a few hundred distinct clusters; 65,536 of at most 16 scalars bounds a
+    /// pathological stream of them (a few megabytes), after which cells show the first scalar.
     static let shared = GraphemeClusters(capacity: 1 << 16)
 
     let capacity: Int
+    /// Longest cluster kept (emoji ZWJ sequences run to about 10 scalars).
+    static let maxScalars = 16
 
     init(capacity: Int) { self.capacity = capacity }
 
@@ -265,6 +267,9 @@ final class GraphemeClusters: Sendable {
         // Keyed by the exact scalars (String keys would merge canonically equivalent
         // spellings), so a cell paints exactly what was written.
         let key = cluster.unicodeScalars.map(\.value)
+        // A "cluster" of dozens of combining marks (zalgo text) is shown by its first scalar: the
+        // table bounds both how many clusters it keeps and how long each may be.
+        guard key.count <= GraphemeClusters.maxScalars else { return nil }
         return table.withLock { t in
             if let id = t.ids[key] { return id }
             guard t.clusters.count < capacity else { return nil }

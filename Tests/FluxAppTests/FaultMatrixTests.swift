@@ -438,10 +438,10 @@ import Testing
         let seen = await Self.pollsUntilReady(poller, waiting)
         let took = ContinuousClock.now - submitted
         await poller.stop()
-        // Re-planned with 1 s: first polls half a second after submission instead of four.
-        #expect(took < .seconds(3), "the waiting tasks were only polled after \(took)")
+        // Re-planned with about 1 s: first polls half a second after submission instead of four.
+        #expect(took < .milliseconds(3500), "the waiting tasks were only polled after \(took)")
         #expect(seen.values.allSatisfy { $0 == 1 }, "\(seen)")
-        #expect(await poller.learned.typical(for: "g", documented: 8) == 1)
+        #expect(await poller.learned.typical(for: "g", documented: 8) < 8 * 0.8)
     }
 
     @Test func theFirstTaskOfAnEndpointProbesItsRealDurationForTheOthers() async throws {
@@ -459,11 +459,37 @@ import Testing
         let polls = await Self.pollsUntilReady(poller, Set(ids))
         let took = ContinuousClock.now - submitted
         await poller.stop()
-        #expect(took < .seconds(3), "done only after \(took)")
+        #expect(took < .milliseconds(3500), "done only after \(took)")
         // The probe (the first task) took a few polls; the rest were planned from it and polled once.
         #expect(polls[ids[0]].map { $0 >= 1 } == true)
         #expect(ids.dropFirst().allSatisfy { polls[$0] == 1 }, "\(polls)")
         #expect(await poller.learned.count(for: "probe") == ids.count)
+    }
+
+    @Test func taskNotFoundRightAfterSubmissionIsNotFinalButLaterItIs() async throws {
+        let (server, client) = try await Self.start()
+        defer { Task { await Self.stop(server, client) } }
+        let poller = ResultPoller(client: client)
+        // Just submitted (as far as the poller knows): a probe polls at once and keeps polling.
+        await poller.track(PollTarget(id: "not-there-yet", pollingURL: nil, typicalSeconds: 4, group: "nf"))
+        // Submitted long ago: the same answer is final.
+        await poller.track(PollTarget(id: "long-gone", pollingURL: nil, typicalSeconds: 0.4,
+                                      submittedAt: Date().addingTimeInterval(-60), schedule: PollSchedule()))
+        let collecting = Task {
+            var finals: [String] = []
+            for await event in poller.events {
+                if case .update(let id, let result, _) = event, result.status.isFinal {
+                    #expect(result.status == .notFound)
+                    finals.append(id)
+                }
+            }
+            return finals
+        }
+        try await Task.sleep(for: .milliseconds(1500))
+        let polled = await poller.requestCount
+        await poller.stop()
+        #expect(await collecting.value == ["long-gone"])
+        #expect(polled >= 3, "the young task was polled \(polled - 1) times")
     }
 
     @Test func aTruncatedDownloadNeverGetsAFinalName() async throws {

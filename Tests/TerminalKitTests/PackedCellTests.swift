@@ -124,10 +124,17 @@ struct PackedCellTests {
             let expected = diff.runs.flatMap { run in run.cells.enumerated().map { (run.x + $0.offset, run.y, $0.element) } }
             #expect(visited.count == expected.count)
             #expect(zip(visited, expected).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 && $0.2 == $1.2 })
-            // Painting the visited cells over the old frame gives the new one.
+            // Independently of the diff (built on the same walk): painting the visited cells over
+            // the old frame gives the new one, styles included, and every changed cell was visited.
             var painted = before
             for (x, y, cell) in visited where !cell.isContinuation { painted.put(cell.character, x: x, y: y, style: cell.style) }
-            #expect(painted.text == after.text)
+            #expect(painted == after, "\(painted.text)\nvs\n\(after.text)")
+            let visitedAt = Set(visited.map { $0.1 * after.width + $0.0 })
+            for y in 0..<after.height {
+                for x in 0..<after.width where after[x, y] != before[x, y] {
+                    #expect(visitedAt.contains(y * after.width + x), "(\(x), \(y)) changed but was not visited")
+                }
+            }
         }
         var small = ScreenBuffer(width: 3, height: 2)
         small.write("abc", x: 0, y: 0, style: .plain)

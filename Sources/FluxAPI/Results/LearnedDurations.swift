@@ -4,8 +4,9 @@
 /// Why: an endpoint's documented typical time is a guess made for the production API under an
 /// average load. A quiet server, a busy one or a simulator can be several times faster or slower,
 /// and the first poll (at half the typical time) then comes far too late or far too early. The
-/// poller uses the median of the last finished tasks instead, once it has a few, kept within a
-/// factor of 8 of the documented time so that a handful of odd tasks cannot push it anywhere absurd.
+/// poller uses the median of the last finished tasks instead: faster from the first one (within
+/// 8x of the documented time), slower only once three agree and at most 2x, because a slower plan
+/// delays every later task's first poll and one task stuck in a queue must not do that.
 ///
 /// What is recorded is the time from submission to the poll that saw the task ready, an upper bound
 /// of the true duration; that bias keeps the first poll from landing before most tasks are done.
@@ -16,8 +17,11 @@ public struct LearnedDurations: Sendable, Equatable {
     public static let window = 15
     /// Finished tasks needed before the documented time is replaced.
     public static let minimumSamples = 1
-    /// The learned time stays within this factor of the documented one, either way.
-    public static let bound = 8.0
+    /// The learned time is at least the documented one divided by this...
+    public static let fasterBound = 8.0
+    /// ...and at most the documented one times this, and only with `slowerSamples` tasks.
+    public static let slowerBound = 2.0
+    public static let slowerSamples = 3
 
     private var samples: [String: [Double]] = [:]
 
@@ -41,6 +45,9 @@ public struct LearnedDurations: Sendable, Equatable {
         guard let recent = samples[group], recent.count >= Self.minimumSamples else { return documented }
         let sorted = recent.sorted()
         let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-        return Swift.min(documented * Self.bound, Swift.max(documented / Self.bound, median))
+        if median > documented {
+            return recent.count >= Self.slowerSamples ? Swift.min(documented * Self.slowerBound, median) : documented
+        }
+        return Swift.max(documented / Self.fasterBound, median)
     }
 }

@@ -31,6 +31,9 @@ public struct PollSchedule: Sendable, Equatable {
     }
 
     public static let standard = PollSchedule(probeFraction: 0.5)
+
+    /// For this long after submission "Task not found" means "not there yet", and polling goes on.
+    public static let notFoundGrace: Double = 10
     /// Fine-tunes train for many minutes; there is no hurry to notice, and nothing to probe.
     public static let training = PollSchedule(minInterval: 2, maxInterval: 30, firstPollFraction: 0.015, ageFraction: 0.3,
                                               estimateInterval: 120)

@@ -123,6 +123,8 @@ public actor ResultPoller {
             let waitsForFirstPoll = polls == 0 && !stillProbing
             if waitsForFirstPoll { firstWaits[target.id] = (target, typical, watchedFromSubmission) }
             do { try await Task.sleep(for: .milliseconds(Int(delay * 1000))) } catch { break }
+            // Re-planned (cancelled) just as the sleep ended: the new watcher owns the entry.
+            if Task.isCancelled { break }
             if waitsForFirstPoll { firstWaits[target.id] = nil }
             await limiter.acquire()
             if Task.isCancelled { await limiter.release(); break }
@@ -139,6 +141,9 @@ public actor ResultPoller {
             await limiter.release()
             switch outcome {
             case .success(let result):
+                // A task the polling host does not know yet, moments after it was accepted, is
+                // not a final answer (hosts may lag the submit; the probe polls early).
+                if result.status == .notFound && Date().timeIntervalSince(target.submittedAt) < PollSchedule.notFoundGrace { continue }
                 progress = result.progress ?? progress
                 continuation.yield(.update(id: target.id, result: result, polls: polls))
                 if result.status == .ready && watchedFromSubmission { learn(Date().timeIntervalSince(target.submittedAt), from: target) }

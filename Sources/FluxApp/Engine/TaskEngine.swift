@@ -44,6 +44,8 @@ public actor TaskEngine {
     /// status update waited behind the downloads before it.
     private var downloadTasks: [String: Task<Void, Never>] = [:]
     private let downloadLimiter = AsyncLimiter(limit: TaskEngine.concurrentDownloads)
+    /// Set by `shutdown`: no new download starts after it.
+    private var shuttingDown = false
     /// Result files fetched at once.
     public static let concurrentDownloads = 8
     /// Fine-tunes the account is known to have, for the fine-tunes screen.
@@ -99,10 +101,15 @@ public actor TaskEngine {
     }
 
     public func shutdown() async {
+        shuttingDown = true
         pollingLoop?.cancel()
         for task in submitTasks.values { task.cancel() }
-        for task in downloadTasks.values { task.cancel() }
         await poller.stop()
+        // Downloads cut off stay "downloading" (fetched again at the next start); waiting for
+        // them means no store write lands after shutdown returns.
+        let downloads = Array(downloadTasks.values)
+        for task in downloads { task.cancel() }
+        for task in downloads { await task.value }
         continuation.finish()
         finetuneContinuation.finish()
     }
@@ -123,10 +130,12 @@ public actor TaskEngine {
 
     /// Downloads a Ready task's result again (after a failed or deleted download).
     public func retryDownload(id: String) {
-        guard var task = tasks[id] ?? (try? store.task(id: id)) ?? nil, task.remoteID != nil else { return }
+        guard var task = tasks[id] ?? (try? store.task(id: id)) ?? nil, let remote = task.remoteID else { return }
         task.phase = .running
         task.error = nil
         tasks[id] = task
+        // A task from an earlier session is not mapped yet: without this its poll answers were dropped.
+        byRemoteID[remote] = id
         commit(task)
         track(task)
     }
@@ -354,21 +363,19 @@ public actor TaskEngine {
     }
 
     private func startDownload(_ id: String, result: ResultResponse) {
-        guard downloadTasks[id] == nil else { return }
+        guard !shuttingDown, downloadTasks[id] == nil else { return }
         let limiter = downloadLimiter
         downloadTasks[id] = Task { [weak self] in
             await limiter.acquire()
             await self?.download(id, result: result)
             await limiter.release()
-            await self?.downloadEnded(id)
         }
     }
 
-    private func downloadEnded(_ id: String) {
-        downloadTasks[id] = nil
-    }
-
     private func download(_ id: String, result: ResultResponse) async {
+        // Cleared here, on the engine, before anything else can ask for this task's download
+        // again (a retry right after a failure must not find it still "in flight").
+        defer { downloadTasks[id] = nil }
         // Shut down while waiting for a turn: the task stays "downloading" and is fetched again
         // (after a fresh poll) when the app next starts.
         if Task.isCancelled { return }
