@@ -42,6 +42,10 @@ struct PackedCellTests {
         #expect(table.id(of: "e\u{301}") == 0)
         #expect(table.character(1) == "👍🏽")
         #expect(table.character(7) == " ")
+        // Zalgo text: a cluster of 30 combining marks is shown by its base letter, not kept.
+        let zalgo = Character("a" + String(repeating: "\u{301}", count: 30))
+        #expect(GraphemeClusters(capacity: 10).id(of: zalgo) == nil)
+        #expect(Cell(zalgo, style: .plain).character == "a")
     }
 
     @Test("Styles survive packing: every colour kind, attributes, changed in place")
