@@ -24,9 +24,12 @@ let package = Package(
         .systemLibrary(name: "CSystemZlib", path: "Sources/CSystemZlib"),
 
         // MARK: libraries
+        // One lock-protected value for the modules below (FluxAPI and TerminalKit share no other module).
+        .target(name: "Locking"),
         .target(
             name: "FluxAPI",
             dependencies: [
+                "Locking",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -39,6 +42,7 @@ let package = Package(
             name: "FluxSimulator",
             dependencies: [
                 "FluxAPI",
+                "Locking",
                 "ImageCodec",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -47,8 +51,8 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .target(name: "TaskStore", dependencies: ["FluxAPI", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "TerminalKit", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
-        .target(name: "CursesBackend", dependencies: ["TerminalKit", "CNcursesw"]),
+        .target(name: "TerminalKit", dependencies: ["Locking", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "CursesBackend", dependencies: ["TerminalKit", "Locking", "CNcursesw"]),
         // Images drawn with half-block cells (decode, scale, map to the terminal's colours).
         .target(name: "ImagePreview", dependencies: ["ImageCodec", "TerminalKit"]),
         .target(name: "FluxApp", dependencies: ["FluxAPI", "TaskStore", "TerminalKit", "ImagePreview", .product(name: "TOMLKit", package: "TOMLKit")]),

@@ -22,6 +22,7 @@
 
 import CNcursesw
 import Foundation
+import Locking
 
 import TerminalKit
 

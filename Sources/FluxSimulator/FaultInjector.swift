@@ -1,5 +1,5 @@
-import FluxAPI
 import Foundation
+import Locking
 
 /// SplitMix64: small and deterministic, so a fault `seed` replays the same sequence.
 struct FaultRandom: Sendable {

@@ -1,5 +1,6 @@
 import FluxAPI
 import Foundation
+import Locking
 import NIOCore
 import NIOHTTP1
 

@@ -1,5 +1,5 @@
-import FluxAPI
 import Foundation
+import Locking
 import NIOCore
 import NIOHTTP1
 import NIOPosix

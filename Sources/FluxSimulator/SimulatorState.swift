@@ -1,5 +1,6 @@
 import FluxAPI
 import Foundation
+import Locking
 
 /// Words that, anywhere in a task's `prompt` (or a fine-tune's `finetune_comment`), make the
 /// simulator answer a given outcome, so tests can reach every status on purpose.

@@ -4,6 +4,8 @@
 // Why value types all the way down: a frame is a plain `ScreenBuffer` value that views produce
 // and tests inspect; the backend compares two frames cell by cell to paint only what changed.
 
+import Locking
+
 /// Text attributes a terminal can show. Monochrome themes rely on these alone.
 public struct TextAttributes: OptionSet, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: UInt8

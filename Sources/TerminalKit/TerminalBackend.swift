@@ -4,6 +4,8 @@
 // against `TerminalBackend`; CursesBackend implements it for real terminals and `HeadlessBackend`
 // below for tests, which can inject keys and inspect every frame that was presented.
 
+import Locking
+
 /// A terminal the app can draw on and read events from.
 public protocol TerminalBackend: AnyObject, Sendable {
     /// The current size in columns and rows.

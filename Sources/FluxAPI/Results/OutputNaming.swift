@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 
 /// Output file names: built from a pattern and values that may come from the server, so every part
 /// is sanitised and nothing can climb out of the output folder.

@@ -1,0 +1,23 @@
+// A value behind a lock, for the few things shared across threads without an actor: formatters,
+// state NIO handlers touch synchronously, the terminal backend, the grapheme-cluster table.
+//
+// Why a module of its own: the client core (FluxAPI) and the UI toolkit (TerminalKit) both need
+// it and neither depends on the other. Why not `Synchronization.Mutex`: it needs macOS 15, while
+// the package still builds for macOS 14; NSLock works everywhere. Visible to the package's own
+// modules only.
+
+import Foundation
+
+package final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    package init(_ value: Value) { self.value = value }
+
+    /// Runs `body` with exclusive access to the value.
+    package func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
