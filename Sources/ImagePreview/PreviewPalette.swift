@@ -34,7 +34,8 @@ public enum PreviewPalette {
     public static func nearest256(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
         let (r, g, b) = (Int32(r), Int32(g), Int32(b))
         // Start from the cube entry nearest channel by channel: usually the answer already.
-        var bestIndex = 16 + 36 * nearestLevel(r) + 6 * nearestLevel(g) + nearestLevel(b)
+        var bestIndex = 16 + 36 * ColorMath.nearestCubeLevel(Int(r)) + 6 * ColorMath.nearestCubeLevel(Int(g))
+            + ColorMath.nearestCubeLevel(Int(b))
         var bestD = distanceTo(bestIndex, r, g, b)
         func consider(_ index: Int) {
             let d = distanceTo(index, r, g, b)
@@ -57,7 +58,7 @@ public enum PreviewPalette {
             }
         }
         for step in 0..<24 {
-            let v = Int32(8 + 10 * step)
+            let v = Int32(ColorMath.greyLevel(step))
             let (dr, dg, db) = (v - r, v - g, v - b)
             if 2 * dr * dr + 4 * dg * dg + 2 * db * db > bestD { continue }
             consider(232 + step)
@@ -81,15 +82,8 @@ public enum PreviewPalette {
         return UInt8(16 + best)
     }
 
-    static let cubeLevels: [Int32] = [0, 95, 135, 175, 215, 255]
-
-    /// The index of the cube level nearest to `v` (by plain distance).
-    @inline(__always)
-    static func nearestLevel(_ v: Int32) -> Int {
-        if v < 48 { return 0 }
-        if v < 115 { return 1 }
-        return Int((v - 35) / 40)
-    }
+    /// `ColorMath.cubeLevels` as the search computes with them.
+    static let cubeLevels: [Int32] = ColorMath.cubeLevels.map(Int32.init)
 
     @inline(__always)
     static func distanceTo(_ index: Int, _ r: Int32, _ g: Int32, _ b: Int32) -> Int32 {

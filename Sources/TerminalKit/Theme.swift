@@ -275,13 +275,25 @@ public enum ColorMath {
         ]
         if i < 16 { return basic[Int(i)] }
         if i >= 232 {
-            let v = UInt8(8 + 10 * (Int(i) - 232))
+            let v = greyLevel(Int(i) - 232)
             return (v, v, v)
         }
-        let levels: [UInt8] = [0, 95, 135, 175, 215, 255]
         let n = Int(i) - 16
-        return (levels[n / 36], levels[(n / 6) % 6], levels[n % 6])
+        return (cubeLevels[n / 36], cubeLevels[(n / 6) % 6], cubeLevels[n % 6])
     }
+
+    /// The six values each channel takes in the xterm colour cube (entries 16-231).
+    package static let cubeLevels: [UInt8] = [0, 95, 135, 175, 215, 255]
+
+    /// The index (0-5) of the cube level nearest to a channel value.
+    package static func nearestCubeLevel(_ v: Int) -> Int {
+        if v < 48 { return 0 }
+        if v < 115 { return 1 }
+        return (v - 35) / 40
+    }
+
+    /// The value of step 0-23 of the grey ramp (entries 232-255).
+    package static func greyLevel(_ step: Int) -> UInt8 { UInt8(8 + 10 * step) }
 
     private static func distance(_ a: (UInt8, UInt8, UInt8), _ b: (UInt8, UInt8, UInt8)) -> Int {
         let dr = Int(a.0) - Int(b.0)
@@ -292,18 +304,12 @@ public enum ColorMath {
 
     /// The closest xterm 256-palette entry (16-255) to an RGB colour.
     public static func nearest256(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
-        func cubeIndex(_ v: UInt8) -> Int {
-            if v < 48 { return 0 }
-            if v < 115 { return 1 }
-            return (Int(v) - 35) / 40
-        }
-        let levels: [UInt8] = [0, 95, 135, 175, 215, 255]
-        let ci = (cubeIndex(r), cubeIndex(g), cubeIndex(b))
-        let cube = (levels[ci.0], levels[ci.1], levels[ci.2])
+        let ci = (nearestCubeLevel(Int(r)), nearestCubeLevel(Int(g)), nearestCubeLevel(Int(b)))
+        let cube = (cubeLevels[ci.0], cubeLevels[ci.1], cubeLevels[ci.2])
         let cubeIdx = 16 + 36 * ci.0 + 6 * ci.1 + ci.2
         let avg = (Int(r) + Int(g) + Int(b)) / 3
         let greyIdx = avg > 238 ? 23 : Swift.max(0, (avg - 3) / 10)
-        let gv = UInt8(8 + 10 * greyIdx)
+        let gv = greyLevel(greyIdx)
         let target = (r, g, b)
         if distance((gv, gv, gv), target) < distance(cube, target) {
             return UInt8(232 + greyIdx)
