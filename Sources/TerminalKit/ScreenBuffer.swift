@@ -295,26 +295,17 @@ public struct ScreenBuffer: Hashable, Sendable {
         }
         let x1 = rect.maxX - 1
         let y1 = rect.maxY - 1
-        if let horizontal = Self.narrowCell(glyphs.horizontal, style), let vertical = Self.narrowCell(glyphs.vertical, style) {
-            // Every frame draws a few boxes: place the two repeated cells without measuring
-            // each one again.
-            for xx in (rect.x + 1)..<x1 {
-                place(horizontal, x: xx, y: rect.y)
-                place(horizontal, x: xx, y: y1)
-            }
-            for yy in (rect.y + 1)..<y1 {
-                place(vertical, x: rect.x, y: yy)
-                place(vertical, x: x1, y: yy)
-            }
-        } else {
-            for xx in (rect.x + 1)..<x1 {
-                put(glyphs.horizontal, x: xx, y: rect.y, style: style)
-                put(glyphs.horizontal, x: xx, y: y1, style: style)
-            }
-            for yy in (rect.y + 1)..<y1 {
-                put(glyphs.vertical, x: rect.x, y: yy, style: style)
-                put(glyphs.vertical, x: x1, y: yy, style: style)
-            }
+        // Every frame draws a few boxes: a narrow edge glyph is measured once and its cell placed
+        // along the edge; any other goes through `put` cell by cell.
+        let horizontal = Self.narrowCell(glyphs.horizontal, style)
+        let vertical = Self.narrowCell(glyphs.vertical, style)
+        for xx in (rect.x + 1)..<x1 {
+            edge(horizontal, glyphs.horizontal, x: xx, y: rect.y, style: style)
+            edge(horizontal, glyphs.horizontal, x: xx, y: y1, style: style)
+        }
+        for yy in (rect.y + 1)..<y1 {
+            edge(vertical, glyphs.vertical, x: rect.x, y: yy, style: style)
+            edge(vertical, glyphs.vertical, x: x1, y: yy, style: style)
         }
         put(glyphs.topLeft, x: rect.x, y: rect.y, style: style)
         put(glyphs.topRight, x: x1, y: rect.y, style: style)
@@ -331,12 +322,16 @@ public struct ScreenBuffer: Hashable, Sendable {
         DisplayWidth.of(character) == 1 && !DisplayWidth.isControl(character) ? Cell(character, width: 1, style: style) : nil
     }
 
-    /// Puts a one-column cell at (x, y) if that is on the buffer (what `put` does once the
-    /// character is known to be narrow).
-    private mutating func place(_ cell: Cell, x: Int, y: Int) {
+    /// One cell of a box edge: `narrow` (the glyph's cell, already measured as one column) placed
+    /// directly, as `put` would once it knew that; otherwise `put` with the glyph.
+    private mutating func edge(_ narrow: Cell?, _ glyph: Character, x: Int, y: Int, style: Style) {
+        guard let narrow else {
+            put(glyph, x: x, y: y, style: style)
+            return
+        }
         guard x >= 0, y >= 0, x < width, y < height else { return }
         clearWide(x: x, y: y)
-        cells[y * width + x] = cell
+        cells[y * width + x] = narrow
     }
 
     // MARK: reading back (tests, snapshots, the too-small check)
