@@ -270,7 +270,7 @@ public final class CursesTerminal: TerminalBackend {
         if let scalar = cell.scalar {
             // One scalar (nearly every cell): no array, controls shown as spaces.
             let v = scalar.value
-            var c = wchar_t(bitPattern: v < 0x20 || (v >= 0x7F && v < 0xA0) ? 0x20 : v)
+            var c = wchar_t(bitPattern: DisplayWidth.isControl(scalarValue: v) ? 0x20 : v)
             _ = cnc_put_cluster(Int32(y), Int32(x), &c, 1, attrs, pair)
             return
         }

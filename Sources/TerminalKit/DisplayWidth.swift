@@ -121,8 +121,13 @@ public enum DisplayWidth {
     @inlinable
     public static func isControl(_ character: Character) -> Bool {
         guard let first = character.unicodeScalars.first else { return false }
-        let v = first.value
-        return v < 0x20 || (v >= 0x7F && v < 0xA0)
+        return isControl(scalarValue: first.value)
+    }
+
+    /// Whether a scalar is a C0 or C1 control character or DEL.
+    @inlinable
+    public static func isControl(scalarValue v: UInt32) -> Bool {
+        v < 0x20 || (v >= 0x7F && v < 0xA0)
     }
 
     /// Replaces control characters (tabs, newlines, escapes) with spaces so that a string can be
