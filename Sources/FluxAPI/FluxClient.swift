@@ -105,32 +105,32 @@ public final class FluxClient: Sendable {
 
     // MARK: fine-tunes and account
 
-    public func myFinetunes() async throws -> [String] {
-        let body = try await getJSON("/v1/my_finetunes")
+    public func myFinetunes(retry: RetryPolicy? = nil) async throws -> [String] {
+        let body = try await getJSON("/v1/my_finetunes", retry: retry)
         guard let list = body["finetunes"]?.arrayValue else { throw FluxError.malformedResponse("no `finetunes` list") }
         return list.compactMap { $0.stringValue }
     }
 
-    public func finetuneDetails(id: String) async throws -> FinetuneDetails {
-        let body = try await getJSON("/v1/finetune_details", query: ["finetune_id": id])
+    public func finetuneDetails(id: String, retry: RetryPolicy? = nil) async throws -> FinetuneDetails {
+        let body = try await getJSON("/v1/finetune_details", query: ["finetune_id": id], retry: retry)
         guard let details = body["finetune_details"]?.objectValue else {
             throw FluxError.malformedResponse("no `finetune_details` object")
         }
         return FinetuneDetails(id: id, fields: details)
     }
 
-    public func deleteFinetune(id: String) async throws -> JSONValue {
+    public func deleteFinetune(id: String, retry: RetryPolicy? = nil) async throws -> JSONValue {
         let url = try apiURL("/v1/delete_finetune")
         let body = JSONValue.object(["finetune_id": .string(id)]).serializedData()
         let response = try await transport.send(.POST, url, key: configuration.apiKey, body: body, safety: .createsTask,
-                                                policy: configuration.retryPolicy)
+                                                policy: retry ?? configuration.retryPolicy)
         return try json(response)
     }
 
     /// The account's credits, or nil when the server does not offer the call.
-    public func credits() async throws -> Double? {
+    public func credits(retry: RetryPolicy? = nil) async throws -> Double? {
         do {
-            return try await getJSON("/v1/credits")["credits"]?.doubleValue
+            return try await getJSON("/v1/credits", retry: retry)["credits"]?.doubleValue
         } catch let error as FluxError where error.status == 404 {
             return nil
         }
@@ -144,10 +144,10 @@ public final class FluxClient: Sendable {
         return detail.stringValue?.lowercased() == "not found"
     }
 
-    func getJSON(_ path: String, query: [String: String] = [:]) async throws -> JSONValue {
+    func getJSON(_ path: String, query: [String: String] = [:], retry: RetryPolicy? = nil) async throws -> JSONValue {
         let url = try apiURL(path, query: query)
         let response = try await transport.send(.GET, url, key: configuration.apiKey, safety: .idempotent,
-                                                policy: configuration.retryPolicy)
+                                                policy: retry ?? configuration.retryPolicy)
         return try json(response)
     }
 

@@ -12,6 +12,11 @@ import TOMLKit
 /// name_pattern = "{endpoint}-{date}-{short_id}"
 /// theme = "light"
 /// max_active = 20                            # tasks in flight at once (the API allows 24)
+/// mouse = false                              # clicks and the wheel off (--no-mouse)
+///
+/// [keys]                                     # rebind actions (`flux-tui keys` lists them)
+/// quit = "Q"
+/// rerun = ["r", "F5"]
 /// ```
 public struct AppConfig: Sendable, Equatable {
     public var apiKey: APIKey?
@@ -20,10 +25,13 @@ public struct AppConfig: Sendable, Equatable {
     public var namePattern: String?
     public var theme: String?
     public var maxActive: Int?
+    public var mouse: Bool?
+    /// The `[keys]` table, checked against every action.
+    public var keyBindings = KeyBindings()
 
     public init() {}
 
-    public static let keys = ["api_key", "server", "output", "name_pattern", "theme", "max_active"]
+    public static let keys = ["api_key", "server", "output", "name_pattern", "theme", "max_active", "mouse", "keys"]
 
     public struct LoadError: Error, CustomStringConvertible, Equatable {
         public let message: String
@@ -73,6 +81,49 @@ public struct AppConfig: Sendable, Equatable {
             guard let n = value.int, (1...24).contains(n) else { throw LoadError(message: "\(file): 'max_active' must be a whole number from 1 to 24") }
             config.maxActive = n
         }
+        if let value = table["mouse"] {
+            guard let b = value.bool else { throw LoadError(message: "\(file): 'mouse' must be true or false") }
+            config.mouse = b
+        }
+        if let value = table["keys"] {
+            guard let keys = value.table else { throw LoadError(message: "\(file): 'keys' must be a table: [keys] then action = \"key\"") }
+            var settings: [KeyBindings.Setting] = []
+            for action in keys.keys.sorted() {
+                let line = lineOf(action, inTable: "keys", text: text)
+                let where_ = "\(file)\(line.map { ":\($0)" } ?? "") [keys] \(action)"
+                let names: [String]
+                if let one = keys[action]?.string {
+                    names = [one]
+                } else if let list = keys[action]?.array {
+                    names = try list.map { item throws(LoadError) -> String in
+                        guard let name = item.string else { throw LoadError(message: "\(where_): keys are strings, like \"Ctrl-S\"") }
+                        return name
+                    }
+                } else {
+                    throw LoadError(message: "\(where_): give a key (\"r\") or a list of keys ([\"r\", \"F5\"])")
+                }
+                settings.append(KeyBindings.Setting(action: action, keys: names, line: line))
+            }
+            do { config.keyBindings = try KeyBindings.make(settings, file: file) } catch {
+                throw LoadError(message: error.description)
+            }
+        }
         return config
+    }
+
+    /// The line (1-based) where `key` is set inside `[table]`, for messages; TOMLKit keeps no positions.
+    static func lineOf(_ key: String, inTable table: String, text: String) -> Int? {
+        var inTable = false
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                inTable = line == "[\(table)]"
+                continue
+            }
+            guard inTable, let eq = line.firstIndex(of: "=") else { continue }
+            let name = line[..<eq].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            if name == key { return i + 1 }
+        }
+        return nil
     }
 }

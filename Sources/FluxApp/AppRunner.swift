@@ -14,9 +14,18 @@ public final class AppRunner: Sendable {
     let theme: Theme
     let server: ServerInfo
     let startupNotice: String?
+    let keyBindings: KeyBindings
+    let mouse: Bool
+    let files = FileInspector()
+    /// Network calls started by a key (delete a fine-tune, refresh the list) give up after this long
+    /// rather than the command line's five minutes: the user is watching, and can press the key again.
+    static let interactiveRetry = RetryPolicy(maxInterval: 5, maxElapsed: 15)
 
     public init(backend: any TerminalBackend, engine: TaskEngine, store: TaskStore, client: FluxClient,
-                theme: Theme, server: ServerInfo, startupNotice: String? = nil) {
+                theme: Theme, server: ServerInfo, startupNotice: String? = nil, keyBindings: KeyBindings = KeyBindings(),
+                mouse: Bool = true) {
+        self.keyBindings = keyBindings
+        self.mouse = mouse
         self.backend = backend
         self.engine = engine
         self.store = store
@@ -30,6 +39,8 @@ public final class AppRunner: Sendable {
     public func run() async {
         var state = AppState(server: server, size: backend.size)
         state.colorMode = backend.colorMode
+        state.keyBindings = keyBindings
+        state.mouseEnabled = mouse
         let (events, continuation) = AsyncStream.makeStream(of: AppEvent.self, bufferingPolicy: .unbounded)
 
         let keys = backend.events
@@ -52,7 +63,7 @@ public final class AppRunner: Sendable {
         let client = self.client
         let creditsTask = Task {
             while !Task.isCancelled {
-                if let credits = try? await client.credits() { continuation.yield(.credits(credits)) }
+                if let credits = try? await client.credits(retry: Self.interactiveRetry) { continuation.yield(.credits(credits)) }
                 try? await Task.sleep(for: .seconds(60))
             }
         }
@@ -70,19 +81,24 @@ public final class AppRunner: Sendable {
                 continuation.yield(.notice("could not read the task database: \(error)", isError: true))
             }
         }
-        await engine.resume()
+        // Engine commands run in the order they were asked for, off the loop: the loop only enqueues.
+        let (commands, commandQueue) = AsyncStream.makeStream(of: AppEffect.self, bufferingPolicy: .unbounded)
+        let engineTask = Task {
+            await self.engine.resume()
+            for await command in commands { await self.performEngineCommand(command, continuation: continuation) }
+        }
         Task { await self.refreshFinetunes(continuation) }
         if let startupNotice { continuation.yield(.notice(startupNotice, isError: false)) }
 
         // The first frame is painted before any event arrives.
-        var lastFrame = AppView.render(state, theme: theme)
+        var (lastFrame, layout) = AppView.frame(state, theme: theme)
+        state.adopt(layout)
         backend.present(lastFrame)
         // Opt-in for benchmarks (scripts/bench): the CLOCK_MONOTONIC time of the first painted frame.
         if let path = ProcessInfo.processInfo.environment["FLUX_TUI_TRACE_FIRST_FRAME"] { Self.writeMonotonicTime(to: path) }
         var pacer = FramePacer()
         for await event in events {
-            let effects = AppUpdate.update(&state, event) + AppUpdate.previewEffects(&state)
-            for effect in effects { await perform(effect, continuation: continuation) }
+            for effect in AppUpdate.step(&state, event) { perform(effect, continuation: continuation, engine: commandQueue) }
             if state.quitting { break }
             switch pacer.decide(for: event, now: .now) {
             case .draw: break
@@ -94,7 +110,9 @@ public final class AppRunner: Sendable {
                 }
                 continue
             }
-            let frame = AppView.render(state, theme: theme)
+            let (frame, layout) = AppView.frame(state, theme: theme)
+            // Rendering writes back where it drew the lists and buttons (see `FrameLayout`).
+            state.adopt(layout)
             if frame != lastFrame {
                 backend.present(frame)
                 lastFrame = frame
@@ -106,6 +124,8 @@ public final class AppRunner: Sendable {
         finetuneTask.cancel()
         tickTask.cancel()
         creditsTask.cancel()
+        commandQueue.finish()
+        await engineTask.value
         continuation.finish()
     }
 
@@ -116,24 +136,22 @@ public final class AppRunner: Sendable {
         try? "\(nanoseconds)\n".write(toFile: path, atomically: false, encoding: .utf8)
     }
 
-    func perform(_ effect: AppEffect, continuation: AsyncStream<AppEvent>.Continuation) async {
+    /// Starts an effect and returns at once: each runs as its own task and answers with an event,
+    /// so a key press gets its frame whatever the disk, the network or a clipboard tool does.
+    func perform(_ effect: AppEffect, continuation: AsyncStream<AppEvent>.Continuation,
+                 engine: AsyncStream<AppEffect>.Continuation) {
         switch effect {
-        case .submit(let id, let parameters):
-            guard let endpoint = EndpointRegistry.endpoint(named: id) else { return }
-            await engine.submit(endpoint: endpoint, parameters: parameters)
-        case .removeTask(let id):
-            await engine.remove(id: id)
-        case .retryDownload(let id):
-            await engine.retryDownload(id: id)
+        case .submit, .removeTask, .retryDownload, .cancelTask:
+            engine.yield(effect)
         case .copy(let text, let what):
-            let via = SystemActions.copy(text)
-            continuation.yield(.notice("Copied \(what) \(text) via \(via)", isError: false))
-        case .openFolder(let path):
-            if let problem = SystemActions.open(path) { continuation.yield(.notice(problem, isError: false)) }
-            else { continuation.yield(.notice("Opened \(path)", isError: false)) }
-        case .openFile(let path):
-            if let problem = SystemActions.open(path) { continuation.yield(.notice(problem, isError: false)) }
-            else { continuation.yield(.notice("Opened \(path)", isError: false)) }
+            Task.detached {
+                let via = SystemActions.copy(text)
+                continuation.yield(.notice("Copied \(what) \(text) via \(via)", isError: false))
+            }
+        case .openFolder(let path), .openFile(let path):
+            Task.detached {
+                continuation.yield(.notice(SystemActions.open(path) ?? "Opened \(path)", isError: false))
+            }
         case .loadPreview(let key, let mode):
             // Decoding and scaling take milliseconds: never on the loop.
             Task.detached(priority: .utility) {
@@ -141,39 +159,71 @@ public final class AppRunner: Sendable {
                 let result = PreviewLoader.load(path: key.path, columns: key.columns, rows: key.rows, mode: mode)
                 continuation.yield(.previewLoaded(key, LoadedPreview(result: result, modified: modified)))
             }
-        case .cancelTask(let id):
-            await engine.cancel(id: id)
+        case .inspectFile(let check):
+            let files = self.files
+            Task.detached(priority: .userInitiated) {
+                continuation.yield(.fileInspected(check, await files.facts(for: check)))
+            }
+        case .completePath(let target, let text):
+            Task.detached(priority: .userInitiated) {
+                continuation.yield(.pathCompleted(target, typed: text, PathCompletion.complete(text)))
+            }
         case .scanFolder(let path):
             // Scanning reads every image header: off the loop.
             Task.detached { continuation.yield(.datasetScanned(FinetuneDataset.scan(URL(fileURLWithPath: path)))) }
         case .saveCaption(let folder, let image, let text):
-            var dataset = FinetuneDataset.scan(URL(fileURLWithPath: folder))
-            do {
-                try dataset.saveCaption(text, for: image)
-                continuation.yield(.datasetScanned(FinetuneDataset.scan(URL(fileURLWithPath: folder))))
-                continuation.yield(.notice("Saved the caption of \(image)", isError: false))
-            } catch {
-                continuation.yield(.notice("Could not save the caption of \(image): \(error)", isError: true))
+            Task.detached {
+                var dataset = FinetuneDataset.scan(URL(fileURLWithPath: folder))
+                do {
+                    try dataset.saveCaption(text, for: image)
+                    continuation.yield(.datasetScanned(FinetuneDataset.scan(URL(fileURLWithPath: folder))))
+                    continuation.yield(.notice("Saved the caption of \(image)", isError: false))
+                } catch {
+                    continuation.yield(.notice("Could not save the caption of \(image): \(error)", isError: true))
+                }
             }
         case .refreshFinetunes:
             Task { await self.refreshFinetunes(continuation) }
         case .deleteFinetune(let id):
-            do {
-                _ = try await client.deleteFinetune(id: id)
-                try? store.deleteFinetune(id: id)
-                continuation.yield(.finetuneDeleted(id))
-            } catch {
-                continuation.yield(.notice("Could not delete \(id): \(error)", isError: true))
+            let client = self.client
+            let store = self.store
+            Task {
+                continuation.yield(.busy("Deleting fine-tune \(id)…"))
+                do {
+                    _ = try await client.deleteFinetune(id: id, retry: Self.interactiveRetry)
+                    try? store.deleteFinetune(id: id)
+                    continuation.yield(.finetuneDeleted(id))
+                } catch {
+                    continuation.yield(.notice("Could not delete \(id): \(error)", isError: true))
+                }
+                continuation.yield(.busy(nil))
             }
         case .quit:
             break
         }
     }
 
+    /// The engine's share of the effects, one at a time in the order the user asked.
+    func performEngineCommand(_ effect: AppEffect, continuation: AsyncStream<AppEvent>.Continuation) async {
+        switch effect {
+        case .submit(let endpoint, let parameters):
+            // Files are checked again as they are now: the form saw them while the user typed.
+            switch RequestPreparer.prepare(endpoint, parameters) {
+            case .success(let prepared): await engine.submit(endpoint: prepared.endpoint, parameters: prepared.parameters)
+            case .failure(.invalidInput(let issues)): continuation.yield(.submitRefused(endpoint: endpoint.id, issues))
+            case .failure(let error): continuation.yield(.notice("\(endpoint.id): \(error)", isError: true))
+            }
+        case .removeTask(let id): await engine.remove(id: id)
+        case .retryDownload(let id): await engine.retryDownload(id: id)
+        case .cancelTask(let id): await engine.cancel(id: id)
+        default: break
+        }
+    }
+
     /// Reads the account's fine-tunes (ids, details, training status) and stores what it learns.
     /// Servers without the fine-tune calls are fine: the stored list stays.
     func refreshFinetunes(_ continuation: AsyncStream<AppEvent>.Continuation) async {
-        guard let ids = try? await client.myFinetunes() else {
+        guard let ids = try? await client.myFinetunes(retry: Self.interactiveRetry) else {
             continuation.yield(.finetunesLoaded((try? store.finetunes()) ?? []))
             return
         }
@@ -181,14 +231,14 @@ public final class AppRunner: Sendable {
         var entries: [FinetuneEntry] = []
         for id in ids {
             var entry = known[id] ?? FinetuneEntry(id: id)
-            if let details = try? await client.finetuneDetails(id: id) {
+            if let details = try? await client.finetuneDetails(id: id, retry: Self.interactiveRetry) {
                 entry.details = .object(details.fields)
                 entry.comment = details.comment ?? entry.comment
                 entry.triggerWord = details.triggerWord ?? entry.triggerWord
                 entry.mode = details.mode ?? entry.mode
                 entry.finetuneType = details.finetuneType ?? entry.finetuneType
             }
-            if let status = try? await client.result(id: id) {
+            if let status = try? await client.result(id: id, retry: Self.interactiveRetry) {
                 entry.statusText = status.status.text
                 entry.progress = status.status.isFinal ? nil : status.progress
             }

@@ -6,7 +6,7 @@ import TerminalKit
 
 /// The screens the app shows; the picker and the task list are top-level, the form opens from the
 /// picker (or from a task, to edit and resubmit).
-public enum Screen: String, Sendable, Equatable {
+public enum Screen: String, Sendable, Equatable, CaseIterable {
     case picker
     case form
     case tasks
@@ -70,6 +70,15 @@ public struct AppState: Sendable {
     public var colorMode: ColorMode = .c256
     /// Decoded image previews; views draw from here and never decode.
     public var previews = PreviewCache(capacity: 32)
+    /// The keys in force (defaults, or config.toml's `[keys]`).
+    public var keyBindings = KeyBindings()
+    /// Whether clicks and the wheel are used (`--no-mouse`, `mouse = false`).
+    public var mouseEnabled = true
+    /// Where the last frame drew what can be clicked or scrolled; written back after each render
+    /// (see `FrameLayout`), so key and mouse handling never redo layout arithmetic.
+    public var layout = FrameLayout()
+    /// A network call started from the UI that is still under way ("Deleting fine-tune …").
+    public var busy: String?
 
     public init(server: ServerInfo, size: Size, now: Date = Date()) {
         self.server = server
@@ -92,7 +101,7 @@ public enum AppEvent: Sendable {
     case taskUpdated(TaskEntry)
     /// The stored tasks, at start.
     case tasksLoaded([TaskEntry])
-    /// Once a second while something is running, to advance elapsed times.
+    /// Once a second, to advance elapsed times and expire toasts.
     case tick(Date)
     case credits(Double?)
     case finetunesLoaded([FinetuneEntry])
@@ -105,11 +114,28 @@ public enum AppEvent: Sendable {
     case previewLoaded(PreviewKey, LoadedPreview)
     /// The runner's reminder to draw changes it held back (see `FramePacer`).
     case frameDue
+    /// What a file a form field names turned out to be (answer to `.inspectFile`).
+    case fileInspected(FileCheck, FileFacts)
+    /// A Tab completion computed off the loop (answer to `.completePath`).
+    case pathCompleted(PathTarget, typed: String, PathCompletion.Result?)
+    /// A submit was refused before reaching the engine (a file changed since the form checked it).
+    case submitRefused(endpoint: String, [ValidationIssue])
+    /// A problem the engine met in the background (the task database could not be written).
+    case backgroundProblem(String)
+    /// A network call started from the UI is under way (nil: it ended).
+    case busy(String?)
+}
+
+/// Where a path completion goes.
+public enum PathTarget: Sendable, Equatable {
+    case formField(String)
+    case composerFolder
 }
 
 /// Side effects `update` asks for; the runner performs them and may answer with events.
 public enum AppEffect: Sendable, Equatable {
-    case submit(endpoint: String, parameters: TaskParameters)
+    /// Validated against the files as they are now (off the loop), then handed to the engine.
+    case submit(Endpoint, TaskParameters)
     case removeTask(id: String)
     case retryDownload(id: String)
     case copy(String, what: String)
@@ -123,5 +149,9 @@ public enum AppEffect: Sendable, Equatable {
     case saveCaption(folder: String, image: String, text: String)
     case refreshFinetunes
     case deleteFinetune(String)
+    /// Reads a file's header off the loop; answered by `.fileInspected`.
+    case inspectFile(FileCheck)
+    /// Lists a folder off the loop; answered by `.pathCompleted`.
+    case completePath(PathTarget, String)
     case quit
 }

@@ -15,7 +15,7 @@ struct FluxTUI: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             EndpointsCommand.self, DescribeCommand.self, SubmitCommand.self, ResultCommand.self,
-            FinetuneCommand.self, FinetunesCommand.self, SimulatorCommand.self,
+            FinetuneCommand.self, FinetunesCommand.self, SimulatorCommand.self, KeysCommand.self,
         ]
     )
 
@@ -23,8 +23,10 @@ struct FluxTUI: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(help: ArgumentHelp("Colour theme: default-dark, light, high-contrast, monochrome, or one of yours.", valueName: "name"))
     var theme: String?
+    @Flag(name: .customLong("no-mouse"), help: "Do not use the mouse (the terminal's own text selection then works as usual).")
+    var noMouse = false
 
     func run() async throws {
-        try await InteractiveApp.run(global: global, output: output, themeID: theme)
+        try await InteractiveApp.run(global: global, output: output, themeID: theme, noMouse: noMouse)
     }
 }

@@ -8,7 +8,7 @@ import TerminalKit
 /// Starts the interactive UI: connects (simulator when no key), opens the task database, and runs
 /// the app on the terminal until the user quits. The terminal is restored on every exit path.
 enum InteractiveApp {
-    static func run(global: GlobalOptions, output: OutputOptions, themeID: String?) async throws {
+    static func run(global: GlobalOptions, output: OutputOptions, themeID: String?, noMouse: Bool = false) async throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             Console.error("flux-tui: the interactive interface needs a terminal; use a subcommand for scripts (see `flux-tui --help`).")
             throw ExitCodes.failure
@@ -36,7 +36,8 @@ enum InteractiveApp {
                 let runner = AppRunner(backend: terminal, engine: engine, store: store, client: backend.client,
                                        theme: loaded.theme,
                                        server: ServerInfo(label: serverLabel, isSimulator: backend.isSimulator),
-                                       startupNotice: notice)
+                                       startupNotice: notice, keyBindings: config.keyBindings,
+                                       mouse: !noMouse && config.mouse != false)
                 await runner.run()
             }
         } catch let error as CursesError {

@@ -20,14 +20,38 @@ enum AppHarness {
     @discardableResult
     static func send(_ state: inout AppState, _ keys: [KeyEvent]) -> [AppEffect] {
         var effects: [AppEffect] = []
-        for key in keys { effects += AppUpdate.update(&state, .key(key)) }
+        for key in keys { effects += send(&state, key) }
         return effects
     }
 
+    /// One key through `AppUpdate.step`, as the runner does. File checks and path completions are
+    /// answered at once, as the runner would answer them off the loop; previews are left out.
+    /// Returns the other effects.
     @discardableResult
     static func send(_ state: inout AppState, _ key: KeyEvent) -> [AppEffect] {
-        AppUpdate.update(&state, .key(key))
+        // The runner draws after every event, and the frame writes its layout back.
+        state.adopt(AppView.frame(state, theme: .fallback).layout)
+        return answer(&state, AppUpdate.update(&state, .key(key)) + AppUpdate.fileEffects(&state))
     }
+
+    static func answer(_ state: inout AppState, _ effects: [AppEffect]) -> [AppEffect] {
+        var rest: [AppEffect] = []
+        for effect in effects {
+            switch effect {
+            case .inspectFile(let check):
+                rest += answer(&state, AppUpdate.update(&state, .fileInspected(check, FileInspector.inspect(check)))
+                               + AppUpdate.fileEffects(&state))
+            case .completePath(let target, let text):
+                rest += answer(&state, AppUpdate.update(&state, .pathCompleted(target, typed: text, PathCompletion.complete(text)))
+                               + AppUpdate.fileEffects(&state))
+            default:
+                rest.append(effect)
+            }
+        }
+        return rest
+    }
+
+    static func endpoint(_ id: String) -> Endpoint { EndpointRegistry.endpoint(named: id)! }
 
     /// One `.char` per character.
     static func keys(_ text: String) -> [KeyEvent] { text.map { KeyEvent.char($0) } }
@@ -125,4 +149,11 @@ enum AppHarness {
 
     /// The message of the toast currently shown, if any.
     static func toast(_ state: AppState) -> String? { state.toasts.current(at: state.instant)?.message }
+}
+
+extension FormState {
+    /// Answers the form's file checks at once, as the runner does off the loop.
+    mutating func checkFiles() {
+        for check in takeFileRequests() { receive(FileInspector.inspect(check), for: check.path) }
+    }
 }

@@ -136,7 +136,7 @@ import Testing
             "guidance": .number(3.5), "seed": .integer(42), "output_format": .text("png"),
             "prompt_upsampling": .boolean(true), "safety_tolerance": .integer(5),
         ])
-        #expect(effects == [.submit(endpoint: "flux-dev", parameters: expected)])
+        #expect(effects == [.submit(H.endpoint("flux-dev"), expected)])
         #expect(state.screen == .tasks)
         #expect(H.toast(state) == "Submitting flux-dev…")
         // Fields left at their default are not sent at all.
@@ -204,7 +204,7 @@ import Testing
     @Test func ctrlLWithoutAPreviousSeedSaysSo() {
         var state = H.formState("flux-dev")
         #expect(H.send(&state, .ctrl("l")).isEmpty)
-        #expect(H.toast(state) == "no previous seed yet")
+        #expect(H.toast(state) == "Seed: reuse the last seed: no task has reported a seed yet")
         #expect(H.fieldText("seed", state) == "")
     }
 
@@ -277,7 +277,7 @@ import Testing
         #expect(H.parameters(state)["output_format"] == nil)
         // The chosen value is what gets submitted.
         H.send(&state, [.right, .right])
-        #expect(H.send(&state, .ctrl("s")) == [.submit(endpoint: "flux-dev", parameters: TaskParameters(["output_format": .text("png")]))])
+        #expect(H.send(&state, .ctrl("s")) == [.submit(H.endpoint("flux-dev"), TaskParameters(["output_format": .text("png")]))])
     }
 
     @Test func enterOnAChoicePicksFromTheListOfOptions() {
@@ -335,7 +335,7 @@ import Testing
         #expect(H.send(&state, .tab).isEmpty)
         #expect(state.form?.submitFocused == true)
         let effects = H.send(&state, .enter)
-        #expect(effects == [.submit(endpoint: "flux-dev", parameters: TaskParameters(["prompt": .text("from the button")]))])
+        #expect(effects == [.submit(H.endpoint("flux-dev"), TaskParameters(["prompt": .text("from the button")]))])
         #expect(state.screen == .tasks)
     }
 
@@ -388,7 +388,7 @@ import Testing
         #expect(screen.contains("✓ PNG 64x64"))
         #expect(state.form?.errorCount == 0)
         let effects = H.send(&state, .ctrl("s"))
-        #expect(effects == [.submit(endpoint: "flux-dev", parameters: TaskParameters(["image_prompt": .file(png.path)]))])
+        #expect(effects == [.submit(H.endpoint("flux-dev"), TaskParameters(["image_prompt": .file(png.path)]))])
     }
 
     @Test func aMissingImageFileIsAnError() {
@@ -437,8 +437,7 @@ import Testing
         let screen = H.rows(state).dropLast(2).joined(separator: "\n")  // the toast line still has the old message
         #expect(!screen.contains(message))
         #expect(screen.components(separatedBy: "✓ PNG 64x64").count - 1 == 2)
-        #expect(H.send(&state, .ctrl("s")) == [.submit(endpoint: "flux-pro-1.0-fill",
-                                                       parameters: TaskParameters(["image": .file(image.path), "mask": .file(good.path)]))])
+        #expect(H.send(&state, .ctrl("s")) == [.submit(H.endpoint("flux-pro-1.0-fill"), TaskParameters(["image": .file(image.path), "mask": .file(good.path)]))])
     }
 
     @Test func tabCompletesAUniqueFileNameInAnImageField() throws {

@@ -18,6 +18,7 @@ import Testing
         state.colorMode = .c256
         var form = FormState(endpoint: try #require(EndpointRegistry.endpoint(named: "flux-pro-1.0-canny")))
         form.setText(path, for: "control_image")
+        form.checkFiles()
         form.form.focus("control_image")
         state.form = form
         state.screen = .form

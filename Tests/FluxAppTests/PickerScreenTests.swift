@@ -98,7 +98,7 @@ import Testing
         #expect(formatRow.contains("choice = jpeg"))
         let promptRow = try #require(rows.first { $0.contains(" prompt ") && $0.contains("text") })
         #expect(promptRow.contains("= \"\""))
-        #expect(screen.contains("Enter opens the form · * required"))
+        #expect(screen.contains("Enter opens the form · / filter · ? keys · * required"))
     }
 
     @Test func theSidePanelMarksRequiredFields() throws {

@@ -200,6 +200,7 @@ import Testing
         for path in good + bad {
             var form = FormState(endpoint: fill)
             form.setText(path, for: "image")
+            form.checkFiles()
             let imageErrors = form.issues.filter { $0.field == "image" && $0.severity == .error }
             if good.contains(path) {
                 #expect(imageErrors.isEmpty, "\(path): \(imageErrors)")
@@ -213,6 +214,7 @@ import Testing
         }
         var form = FormState(endpoint: fill)
         form.setText(notImage, for: "image")
+        form.checkFiles()
         #expect(form.issues.contains { $0.field == "image" && $0.message.contains("is not a PNG, JPEG or WebP image") })
     }
 }

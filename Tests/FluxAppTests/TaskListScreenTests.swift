@@ -245,9 +245,9 @@ import Testing
         #expect(task.parameters["seed"] == nil)
         var same = task.parameters
         same["seed"] = .integer(1111)
-        #expect(H.send(&state, .char("r")) == [.submit(endpoint: "flux-dev", parameters: same)])
+        #expect(H.send(&state, .char("r")) == [.submit(H.endpoint("flux-dev"), same)])
         #expect(H.toast(state) == "Rerunning with seed 1111")
-        #expect(H.send(&state, .char("R")) == [.submit(endpoint: "flux-dev", parameters: task.parameters)])
+        #expect(H.send(&state, .char("R")) == [.submit(H.endpoint("flux-dev"), task.parameters)])
         #expect(H.toast(state) == "Rerunning with a new seed")
         #expect(state.screen == .tasks)
     }
@@ -262,7 +262,7 @@ import Testing
         }
         #expect(parameters["seed"] == nil)
         #expect(parameters["prompt"] == .text("seeded"))
-        #expect(H.send(&state, .char("r")).first == .submit(endpoint: "flux-dev", parameters: task.parameters))
+        #expect(H.send(&state, .char("r")).first == .submit(H.endpoint("flux-dev"), task.parameters))
     }
 
     @Test func eOpensTheFormPrefilledWithTheTasksParameters() throws {
@@ -293,7 +293,7 @@ import Testing
         H.focus("image_prompt", &state)
         H.send(&state, .ctrl("u"))  // the input file does not exist
         expected["image_prompt"] = nil
-        #expect(H.send(&state, .ctrl("s")) == [.submit(endpoint: "flux-dev", parameters: expected)])
+        #expect(H.send(&state, .ctrl("s")) == [.submit(H.endpoint("flux-dev"), expected)])
     }
 
     @Test func xRemovesTheTaskFromTheList() {
@@ -322,7 +322,7 @@ import Testing
         // A running task has nothing to download yet.
         H.send(&state, .home)
         #expect(H.send(&state, .char("d")).isEmpty)
-        #expect(H.toast(state) == "Only a finished task's download can be retried")
+        #expect(H.toast(state) == "Retry a failed download: only a finished task's download can be retried")
         // Nor a task that never reached the server.
         var local = H.task("t-local", prompt: "never sent", phase: .failed, createdSecondsAgo: 1, error: "refused")
         local.remoteID = nil
@@ -364,7 +364,7 @@ import Testing
         #expect(H.send(&state, .char("f")) == [.openFolder("/tmp/flux-out/2026-01-01")])
         H.send(&state, .home)
         #expect(H.send(&state, .char("f")).isEmpty)
-        #expect(H.toast(state) == "This task has no output yet")
+        #expect(H.toast(state) == "Open the output folder: this task has no output yet")
     }
 
     // MARK: live updates

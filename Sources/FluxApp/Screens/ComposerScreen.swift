@@ -36,98 +36,58 @@ public struct ComposerState: Sendable, Equatable {
         return dataset.images[i]
     }
 
-    public enum Outcome: Equatable, Sendable {
-        case handled
-        case ignored
-        case scan(String)
-        case saveCaption(folder: String, image: String, text: String)
-        case submit(TaskParameters)
-        case blocked(String)
-        case back
-        case openChoices(field: String, options: [String], selected: Int)
-    }
-
-    public mutating func handle(_ key: KeyEvent) -> Outcome {
+    /// Gives a key to the focused text: the caption editor (which takes every key but Ctrl-S and
+    /// Esc), the folder path, or the focused training setting. False when it does not take the key.
+    public mutating func handleFocusedText(_ key: KeyEvent) -> Bool {
         completionHint = nil
         if var editing = caption {
-            switch key {
-            case .ctrl("s"):
-                caption = nil
-                guard dataset != nil else { return .handled }
-                return .saveCaption(folder: folderPath, image: editing.name, text: editing.editor.text)
-            case .escape:
-                caption = nil
-                return .handled
-            default:
-                _ = editing.editor.handle(key)
-                caption = editing
-                return .handled
-            }
+            if key == .ctrl("s") || key == .escape { return false }
+            _ = editing.editor.handle(key)
+            caption = editing
+            return true
         }
         switch focus {
-        case .path:
-            switch key {
-            case .enter:
-                guard !folderPath.isEmpty else { return .blocked("type the path of a folder of images") }
-                return .scan(folderPath)
-            case .tab:
-                if let result = PathCompletion.complete(path.text), result.text != path.text || !result.candidates.isEmpty {
-                    if result.text != path.text { path.text = result.text } else { completionHint = result.candidates.joined(separator: "  ") }
-                    return .handled
-                }
-                focus = dataset == nil ? .fields : .images
-                return .handled
-            case .backTab:
-                focus = .fields
-                return .handled
-            case .escape:
-                return .back
-            default:
-                return path.handle(key) == .ignored ? .ignored : .handled
-            }
-        case .images:
-            if images.handleNavigation(key) { return .handled }
-            switch key {
-            case .enter, .char("c"):
-                guard let image = selectedImage else { return .handled }
-                var editor = TextArea(text: image.caption ?? "")
-                editor.placeholder = "caption for \(image.name) (Ctrl-S saves, Esc cancels)"
-                caption = (image.name, editor)
-                return .handled
-            case .tab: focus = .fields; return .handled
-            case .backTab: focus = .path; return .handled
-            case .escape: return .back
-            case .ctrl("s"): return attemptSubmit()
-            default: return .ignored
-            }
-        case .fields:
-            let outcome = form.handle(key, lastSeed: nil)
-            switch outcome {
-            case .submit: return attemptSubmit()
-            case .blocked(let why): return .blocked(why)
-            case .back: return .back
-            case .openChoices(let field, let options, let selected): return .openChoices(field: field, options: options, selected: selected)
-            case .preview, .handled: return .handled
-            case .ignored:
-                if key == .tab || key == .backTab {
-                    form.submitFocused = false
-                    focus = key == .tab ? .path : (dataset == nil ? .path : .images)
-                    return .handled
-                }
-                return .ignored
-            }
+        case .path: return TextFocus.took(path.handle(key)) != nil
+        case .images: return false
+        case .fields: return form.handleFocusedControl(key)
         }
     }
 
-    mutating func attemptSubmit() -> Outcome {
-        guard let dataset else { return .blocked("scan a folder first: type its path and press Enter") }
-        if dataset.issues.hasErrors {
-            return .blocked("fix the folder first: \(dataset.issues.errors[0].message)")
+    /// Tab order: folder → images (once scanned) → settings → folder.
+    public mutating func moveFocus(forward: Bool) {
+        completionHint = nil
+        form.submitFocused = false
+        switch (focus, forward) {
+        case (.path, true): focus = dataset == nil ? .fields : .images
+        case (.images, true): focus = .fields
+        case (.fields, true): focus = .path
+        case (.path, false): focus = .fields
+        case (.images, false): focus = .path
+        case (.fields, false): focus = dataset == nil ? .path : .images
         }
-        if case .blocked(let why) = form.attemptSubmit() { return .blocked(why) }
-        var parameters = form.parameters().0
+    }
+
+    /// Opens the caption editor on the selected image.
+    public mutating func editCaption() {
+        guard let image = selectedImage else { return }
+        var editor = TextArea(text: image.caption ?? "")
+        editor.placeholder = "caption for \(image.name) (Ctrl-S saves, Esc cancels)"
+        caption = (image.name, editor)
+    }
+
+    /// Validates the folder and the settings: the parameters to submit, or why not.
+    public mutating func attemptSubmit() -> Result<TaskParameters, SubmitBlocked> {
+        guard let dataset else { return .failure(SubmitBlocked(message: "scan a folder first: type its path and press Enter")) }
+        if dataset.issues.hasErrors {
+            return .failure(SubmitBlocked(message: "fix the folder first: \(dataset.issues.errors[0].message)"))
+        }
+        var parameters: TaskParameters
+        switch form.attemptSubmit() {
+        case .failure(let blocked): return .failure(blocked)
+        case .success(let p): parameters = p
+        }
         parameters["file_data"] = .file(dataset.folder.path)
-        return .submit(parameters)
+        return .success(parameters)
     }
 
     // MARK: view

@@ -26,24 +26,14 @@ public struct FinetunesState: Sendable, Equatable {
         load(list)
     }
 
-    public enum Outcome: Equatable, Sendable {
-        case handled, ignored, compose, refresh
-        case use(FinetuneEntry)
-        case delete(FinetuneEntry)
+    /// Where the rows go when the screen is drawn in `area`, and which rows show.
+    public func listBody(in area: Rect) -> (body: Rect, visible: Range<Int>) {
+        let parts = area.splitRows(selected == nil ? [.fill()] : [.fill(), .fixed(min(12, max(6, area.height / 3)))])
+        let body = parts[0].inset(1).droppingTop(1)
+        return (body, cursor.visibleRange(height: body.height))
     }
 
-    public mutating func handle(_ key: KeyEvent) -> Outcome {
-        if cursor.handleNavigation(key) { return .handled }
-        switch key {
-        case .char("n"): return .compose
-        case .char("r"): return .refresh
-        case .enter, .char("u"): return selected.map(Outcome.use) ?? .handled
-        case .char("x"), .delete: return selected.map(Outcome.delete) ?? .handled
-        default: return .ignored
-        }
-    }
-
-    public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme) {
+    public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, hints: String = "") {
         guard !area.isEmpty else { return }
         let parts = area.splitRows(selected == nil ? [.fill()] : [.fill(), .fixed(min(12, max(6, area.height / 3)))])
         let title = "Fine-tunes (\(entries.count))\(refreshing ? " · refreshing…" : "")"
@@ -70,7 +60,7 @@ public struct FinetunesState: Sendable, Equatable {
         if parts.count > 1, let e = selected {
             buffer.drawBox(parts[1], style: theme.style(.border), title: "Details", titleStyle: theme.style(.title))
             let d = parts[1].inset(horizontal: 1, vertical: 1)
-            var lines = ["id \(e.id)", "trigger word \(e.triggerWord ?? "?") · Enter uses it · x deletes · n new · r refresh"]
+            var lines = ["id \(e.id)", "trigger word \(e.triggerWord ?? "?") · " + hints]
             if case .object(let fields)? = e.details {
                 lines += fields.keys.sorted().map { "  \($0) = \(fields[$0]!.stringValue ?? fields[$0]!.serialized())" }
             }

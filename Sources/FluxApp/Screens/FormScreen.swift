@@ -14,7 +14,12 @@ public struct FormState: Sendable, Equatable {
     public private(set) var issues: [ValidationIssue] = []
     /// Completion candidates to show after an ambiguous Tab.
     public var completionHint: String?
-    private var inspected: [String: String] = [:]
+    /// What is known about the files the fields name, by path (filled off the loop).
+    public private(set) var fileFacts: [String: FileFacts] = [:]
+    /// Files the form needs facts about and has none yet.
+    public private(set) var pendingFileChecks: [FileCheck] = []
+    /// Files already asked for (each is inspected once per form; submitting checks them again).
+    private var requestedFiles: Set<String> = []
 
     /// Fields the form does not show (the composer supplies `file_data` from its folder).
     public let excluded: Set<String>
@@ -124,21 +129,36 @@ public struct FormState: Sendable, Equatable {
         return (parameters, issues)
     }
 
-    /// Re-checks everything and writes the results into the form's error and warning lines.
+    /// Re-checks everything and writes the results into the form's error and warning lines. Pure:
+    /// files are known from `fileFacts` (inspected off the loop); a path not inspected yet is listed
+    /// in `pendingFileChecks` for the app to ask for, and blocks submission until it is known.
     public mutating func revalidate() {
         let (parameters, parseIssues) = self.parameters()
-        // Sniff image files whose path changed since the last look.
-        for field in endpoint.fields where field.kind == .image {
-            guard case .file(let path)? = parameters[field.name] else {
-                images.removeValue(forKey: field.name)
-                inspected.removeValue(forKey: field.name)
-                continue
+        images = [:]
+        pendingFileChecks = []
+        var fileIssues: [ValidationIssue] = []
+        var checking: Set<String> = []
+        for field in endpoint.fields where field.kind.isFile && !excluded.contains(field.name) {
+            switch parameters[field.name] {
+            case .file(let path)?:
+                guard let facts = fileFacts[path] else {
+                    pendingFileChecks.append(FileCheck(path: path, kind: field.kind == .archive ? .archive : .image))
+                    checking.insert(field.name)
+                    continue
+                }
+                if let info = facts.image { images[field.name] = info }
+                if let problem = facts.problem {
+                    fileIssues.append(.error(field.name, problem, type: field.kind == .image ? "image_file" : "archive_file"))
+                }
+            case .base64(let text)? where field.kind == .image:
+                // Pasted data is in memory already: checking it is not I/O.
+                let (info, problem) = RequestPreparer.inspectBase64Image(text)
+                if let info { images[field.name] = info }
+                if let problem { fileIssues.append(.error(field.name, problem, type: "image_data")) }
+            default:
+                break
             }
-            if inspected[field.name] == path { continue }
-            inspected[field.name] = path
-            images[field.name] = try? ImageInspector.inspect(path: path)
         }
-        let (_, fileIssues) = RequestPreparer.inspectFiles(endpoint, parameters)
         let failed = Set(parseIssues.compactMap(\.field))
         let validation = Validator.validate(endpoint, parameters, images: images)
             .filter { !($0.field.map(failed.contains) ?? false) && !($0.field.map(excluded.contains) ?? false) }
@@ -150,6 +170,7 @@ public struct FormState: Sendable, Equatable {
             if issue.severity == .error { errors[field] = errors[field] ?? issue.message }
             else { warnings[field] = warnings[field] ?? issue.message }
         }
+        for field in checking where errors[field] == nil { warnings[field] = "checking the file…" }
         // The sniffed format and size show as a note on image fields without a problem.
         for (field, info) in images where errors[field] == nil && warnings[field] == nil {
             warnings[field] = "✓ \(info.summary)"
@@ -157,22 +178,23 @@ public struct FormState: Sendable, Equatable {
         form.setIssues(errors: errors, warnings: warnings)
     }
 
+    /// Takes what was learned about a file (answer to `AppEffect.inspectFile`).
+    public mutating func receive(_ facts: FileFacts, for path: String) {
+        guard fileFacts[path] != facts || pendingFileChecks.contains(where: { $0.path == path }) else { return }
+        fileFacts[path] = facts
+        revalidate()
+    }
+
+    /// The file checks not asked for yet; marks them asked for.
+    public mutating func takeFileRequests() -> [FileCheck] {
+        let new = pendingFileChecks.filter { !requestedFiles.contains($0.path) }
+        requestedFiles.formUnion(new.map(\.path))
+        return new
+    }
+
     public var errorCount: Int { issues.errors.count }
 
     // MARK: keys
-
-    public enum Outcome: Equatable, Sendable {
-        case handled
-        case ignored
-        /// Valid: submit these parameters.
-        case submit(TaskParameters)
-        /// Submission refused: the message says why.
-        case blocked(String)
-        case preview
-        case back
-        /// Enter on a choice field: show its options as a list.
-        case openChoices(field: String, options: [String], selected: Int)
-    }
 
     /// Sets a choice field to one of its options (from the choice list).
     public mutating func choose(_ index: Int, for id: String) {
@@ -187,79 +209,78 @@ public struct FormState: Sendable, Equatable {
         revalidate()
     }
 
-    public mutating func handle(_ key: KeyEvent, lastSeed: Int?) -> Outcome {
+    /// Gives a key to the focused control (text editing, a choice's ←/→/Space); false when the
+    /// control does not take it, so the form's actions get it.
+    public mutating func handleFocusedControl(_ key: KeyEvent) -> Bool {
+        guard !submitFocused, var field = form.focusedField else { return false }
         completionHint = nil
-        if submitFocused {
-            switch key {
-            case .enter, .char(" "), .ctrl("s"): return attemptSubmit()
-            case .tab, .down:
-                submitFocused = false
-                if let first = form.fields.first { form.focus(first.id) }
-                return .handled
-            case .backTab, .up:
-                submitFocused = false
-                if let last = form.fields.last { form.focus(last.id) }
-                return .handled
-            case .escape: return .back
-            case .ctrl("p"): return .preview
-            default: return .ignored
+        var changed = false
+        switch field.control {
+        case .text(var text):
+            guard let didChange = TextFocus.took(text.handle(key)) else { return false }
+            field.control = .text(text)
+            changed = didChange
+        case .multiline(var area, let height):
+            guard let didChange = TextFocus.took(area.handle(key)) else { return false }
+            field.control = .multiline(area, height: height)
+            changed = didChange
+        case .choice(var picker):
+            switch picker.handle(key) {
+            case .ignored: return false
+            case .handled: break
+            case .changed: changed = true
             }
+            field.control = .choice(picker)
+        case .checkbox(var box):
+            guard case .toggled = box.handle(key) else { return false }
+            field.control = .checkbox(box)
+            changed = true
         }
-        switch key {
-        case .ctrl("p"): return .preview
-        case .ctrl("r"):
-            setText("", for: "seed")
-            return .handled
-        case .ctrl("l"):
-            guard endpoint.field("seed") != nil else { return .blocked("\(endpoint.id) has no seed field") }
-            guard let lastSeed else { return .blocked("no previous seed yet") }
-            setText(String(lastSeed), for: "seed")
-            return .handled
-        case .tab:
-            if completePath() { return .handled }
-        case .enter:
-            if let field = form.focusedField, case .choice(let picker) = field.control {
-                return .openChoices(field: field.id, options: picker.options, selected: picker.selectedIndex)
-            }
-            if let field = form.focusedField, field.id == "finetune_id", !knownFinetunes.isEmpty {
-                let current = form.value(of: field.id)?.stringValue ?? ""
-                return .openChoices(field: field.id, options: knownFinetunes, selected: knownFinetunes.firstIndex(of: current) ?? 0)
-            }
-        default: break
-        }
-        switch form.handle(key) {
-        case .submitRequested:
-            return attemptSubmit()
-        case .changed:
-            revalidate()
-            return .handled
-        case .handled, .focusChanged:
-            return .handled
-        case .ignored:
-            switch key {
-            case .tab, .down:
-                submitFocused = true
-                return .handled
-            case .backTab, .up:
-                submitFocused = true
-                return .handled
-            case .escape:
-                return .back
-            default:
-                return .ignored
-            }
-        }
+        form[field.id] = field
+        if changed { revalidate() }
+        return true
     }
 
-    mutating func attemptSubmit() -> Outcome {
+    /// Moves focus by one field; past the last field (or before the first) focus goes to the
+    /// Submit button, and from the button to the first (or last) field.
+    public mutating func moveFocus(forward: Bool) {
+        completionHint = nil
+        if submitFocused {
+            submitFocused = false
+            if let field = forward ? form.fields.first : form.fields.last { form.focus(field.id) }
+            return
+        }
+        if case .ignored = form.handle(forward ? .tab : .backTab) { submitFocused = true }
+    }
+
+    /// Whether Enter on the focused field submits (the last field, or the Submit button).
+    public var enterSubmits: Bool { submitFocused || form.focusIndex == form.fields.count - 1 }
+
+    /// The choice list Enter opens on the focused field: its options, or the known fine-tunes on
+    /// `finetune_id`.
+    public var focusedChoices: (field: String, options: [String], selected: Int)? {
+        guard !submitFocused, let field = form.focusedField else { return nil }
+        if case .choice(let picker) = field.control { return (field.id, picker.options, picker.selectedIndex) }
+        if field.id == "finetune_id", !knownFinetunes.isEmpty {
+            let current = form.value(of: field.id)?.stringValue ?? ""
+            return (field.id, knownFinetunes, knownFinetunes.firstIndex(of: current) ?? 0)
+        }
+        return nil
+    }
+
+    /// Validates for submission: the parameters, or why not (focus moves to the first problem).
+    public mutating func attemptSubmit() -> Result<TaskParameters, SubmitBlocked> {
         revalidate()
         if issues.hasErrors {
             submitFocused = false
             _ = form.focusFirstError()
             let n = issues.errors.count
-            return .blocked("fix \(n) problem\(n == 1 ? "" : "s") first: \(issues.errors[0])")
+            return .failure(SubmitBlocked(message: "fix \(n) problem\(n == 1 ? "" : "s") first: \(issues.errors[0])"))
         }
-        return .submit(parameters().0)
+        if let waiting = pendingFileChecks.first {
+            return .failure(SubmitBlocked(message: "still checking \(waiting.path); try again in a moment"))
+        }
+        return .success(parameters().0)
     }
 
     public mutating func setText(_ text: String, for id: String) {
@@ -270,14 +291,21 @@ public struct FormState: Sendable, Equatable {
         revalidate()
     }
 
-    /// Tab in an image or archive field completes the path when it can.
-    mutating func completePath() -> Bool {
-        guard let field = form.focusedField, let spec = endpoint.field(field.id), spec.kind.isFile,
+    /// The focused field's path, when Tab should complete it (a file field holding a local path).
+    public var completablePath: (field: String, text: String)? {
+        guard !submitFocused, let field = form.focusedField, let spec = endpoint.field(field.id), spec.kind.isFile,
               case .text(let textField) = field.control, !textField.text.isEmpty,
-              !textField.text.lowercased().hasPrefix("http") else { return false }
-        guard let result = PathCompletion.complete(textField.text) else { return false }
-        if result.text != textField.text {
-            setText(result.text, for: field.id)
+              !textField.text.lowercased().hasPrefix("http") else { return nil }
+        return (field.id, textField.text)
+    }
+
+    /// Applies a path completion computed off the loop, if the field still holds what was completed.
+    /// Returns false when there was nothing to complete (Tab then moves on, as it did before).
+    public mutating func applyCompletion(field id: String, typed: String, result: PathCompletion.Result?) -> Bool {
+        guard case .text(let current)? = form.value(of: id), current == typed else { return true }
+        guard let result else { return false }
+        if result.text != typed {
+            setText(result.text, for: id)
             return true
         }
         if !result.candidates.isEmpty {
@@ -289,7 +317,7 @@ public struct FormState: Sendable, Equatable {
 
     // MARK: view
 
-    public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme) {
+    public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, hints: String = "") {
         guard !area.isEmpty else { return }
         let title = "\(endpoint.title) · POST \(endpoint.path)"
         buffer.drawBox(area, style: theme.style(.borderFocused), title: title, titleStyle: theme.style(.title))
@@ -311,13 +339,14 @@ public struct FormState: Sendable, Equatable {
         }
         // The Submit button and key reminders.
         let buttonRow = rows[2]
-        let label = "[ Submit ]"
+        let label = Self.submitLabel
         let style = submitFocused ? theme.style(.buttonFocused) : theme.style(.button)
         buffer.writeLine("", in: buttonRow, style: theme.style(.text))
         buffer.write(label, x: buttonRow.x, y: buttonRow.y, style: style, clip: buttonRow)
-        buffer.write("  Ctrl-S submit · Ctrl-P preview JSON · Ctrl-L last seed · Esc back · F1 keys",
-                     x: buttonRow.x + label.count, y: buttonRow.y, style: theme.style(.hint), clip: buttonRow)
+        buffer.write("  " + hints, x: buttonRow.x + label.count, y: buttonRow.y, style: theme.style(.hint), clip: buttonRow)
     }
+
+    static let submitLabel = "[ Submit ]"
 
     /// The focused image field's file, when it is a readable image: previewed beside the fields.
     public var previewPath: String? {
@@ -339,6 +368,11 @@ public struct FormState: Sendable, Equatable {
     public var previewLines: [String] {
         RequestEncoder.preview(endpoint, parameters().0).components(separatedBy: "\n")
     }
+}
+
+/// Why a form cannot be submitted yet.
+public struct SubmitBlocked: Error, Equatable, Sendable {
+    public let message: String
 }
 
 extension Form {

@@ -18,47 +18,8 @@ public struct PickerState: Sendable, Equatable {
 
     public var selected: Endpoint? { cursor.selected.flatMap { visible.indices.contains($0) ? visible[$0] : nil } }
 
-    public enum Outcome: Equatable, Sendable {
-        case handled
-        case ignored
-        case open(Endpoint)
-    }
-
     public mutating func select(id: String) {
         if let i = visible.firstIndex(where: { $0.id == id }) { cursor.select(i) }
-    }
-
-    public mutating func handle(_ key: KeyEvent) -> Outcome {
-        if isFiltering {
-            switch key {
-            case .escape:
-                isFiltering = false
-                setFilter("")
-                return .handled
-            case .enter:
-                isFiltering = false
-                return selected.map(Outcome.open) ?? .handled
-            case .up, .down, .pageUp, .pageDown:
-                _ = cursor.handleNavigation(key, vimKeys: false)
-                return .handled
-            default:
-                let outcome = filter.handle(key)
-                if outcome == .changed { setFilter(filter.text) }
-                return outcome == .ignored ? .ignored : .handled
-            }
-        }
-        switch key {
-        case .char("/"):
-            isFiltering = true
-            return .handled
-        case .escape where !filter.text.isEmpty:
-            setFilter("")
-            return .handled
-        case .enter, .right, .char("l"):
-            return selected.map(Outcome.open) ?? .handled
-        default:
-            return cursor.handleNavigation(key) ? .handled : .ignored
-        }
     }
 
     mutating func setFilter(_ text: String) {
@@ -73,26 +34,27 @@ public struct PickerState: Sendable, Equatable {
 
     // MARK: view
 
-    public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme) {
+    public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, hints: String = "") {
         guard !area.isEmpty else { return }
-        let listWidth = min(max(32, area.width * 2 / 5), 40)
+        let listWidth = Self.listBox(in: area).width
         let columns = area.splitColumns([.fixed(listWidth), .fill()], spacing: 1)
         renderList(into: &buffer, in: columns[0], theme: theme)
         if columns.count > 1, let endpoint = selected {
-            renderDetails(endpoint, into: &buffer, in: columns[1], theme: theme)
+            renderDetails(endpoint, into: &buffer, in: columns[1], theme: theme, hints: hints)
         }
     }
 
-    private func renderList(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme) {
-        buffer.drawBox(area, style: theme.style(.borderFocused), title: "Endpoints", titleStyle: theme.style(.title))
-        var inner = area.inset(1)
-        let filterRow = inner.row(0)
-        if isFiltering || !filter.text.isEmpty {
-            buffer.write("/", x: filterRow.x, y: filterRow.y, style: theme.style(.key))
-            filter.render(into: &buffer, in: filterRow.droppingLeft(2), theme: theme, focused: isFiltering)
-            inner = inner.droppingTop(1)
-        }
-        // Rows: a header before each family's first endpoint.
+    /// The list's box in the screen area.
+    static func listBox(in area: Rect) -> Rect {
+        let listWidth = min(max(32, area.width * 2 / 5), 40)
+        return area.splitColumns([.fixed(listWidth), .fill()], spacing: 1)[0]
+    }
+
+    /// The rows the list shows in its box: a header before each family's first endpoint, then
+    /// the endpoints (`index` into `visible`), scrolled so the selection shows.
+    func listRows(in box: Rect) -> [(rect: Rect, text: String, index: Int?)] {
+        var inner = box.inset(1)
+        if isFiltering || !filter.text.isEmpty { inner = inner.droppingTop(1) }
         var rows: [(text: String, index: Int?)] = []
         var lastFamily: EndpointFamily?
         for (i, endpoint) in visible.enumerated() {
@@ -102,28 +64,39 @@ public struct PickerState: Sendable, Equatable {
             }
             rows.append((endpoint.id, i))
         }
-        if rows.isEmpty {
-            buffer.writeLine("no endpoint matches '\(filter.text)'", in: inner.row(0), style: theme.style(.muted))
-            return
-        }
         let selectedRow = rows.firstIndex { $0.index == cursor.selected } ?? 0
         let height = max(0, inner.height)
-        var offset = 0
-        if selectedRow >= height { offset = selectedRow - height + 1 }
-        for (line, row) in rows.dropFirst(offset).prefix(height).enumerated() {
-            let rect = inner.row(line)
+        let offset = selectedRow >= height ? selectedRow - height + 1 : 0
+        return rows.dropFirst(offset).prefix(height).enumerated().map { line, row in (inner.row(line), row.text, row.index) }
+    }
+
+    private func renderList(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme) {
+        buffer.drawBox(area, style: theme.style(.borderFocused), title: "Endpoints", titleStyle: theme.style(.title))
+        let inner = area.inset(1)
+        if isFiltering || !filter.text.isEmpty {
+            let filterRow = inner.row(0)
+            buffer.write("/", x: filterRow.x, y: filterRow.y, style: theme.style(.key))
+            filter.render(into: &buffer, in: filterRow.droppingLeft(2), theme: theme, focused: isFiltering)
+        }
+        let rows = listRows(in: area)
+        if visible.isEmpty {
+            let first = (isFiltering || !filter.text.isEmpty) ? inner.droppingTop(1) : inner
+            buffer.writeLine("no endpoint matches '\(filter.text)'", in: first.row(0), style: theme.style(.muted))
+            return
+        }
+        for row in rows {
             if let index = row.index {
                 let isSelected = index == cursor.selected
                 let style = isSelected ? theme.style(.selection) : theme.style(.text)
                 let retired = visible[index].retiredOnPublicAPI ? " ⌁" : ""
-                buffer.writeLine((isSelected ? "▸ " : "  ") + row.text + retired, in: rect, style: style)
+                buffer.writeLine((isSelected ? "▸ " : "  ") + row.text + retired, in: row.rect, style: style)
             } else {
-                buffer.writeLine(row.text, in: rect, style: theme.style(.header))
+                buffer.writeLine(row.text, in: row.rect, style: theme.style(.header))
             }
         }
     }
 
-    private func renderDetails(_ endpoint: Endpoint, into buffer: inout ScreenBuffer, in area: Rect, theme: Theme) {
+    private func renderDetails(_ endpoint: Endpoint, into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, hints: String) {
         buffer.drawBox(area, style: theme.style(.border), title: endpoint.title, titleStyle: theme.style(.title))
         let inner = area.inset(horizontal: 2, vertical: 1)
         guard inner.height > 0 else { return }
@@ -151,6 +124,6 @@ public struct PickerState: Sendable, Equatable {
             buffer.write(" " + facts, x: rect.x + used, y: y, style: theme.style(.muted), clip: rect)
             y += 1
         }
-        if y < inner.maxY { y += 1; line("Enter opens the form · * required", .hint) }
+        if y < inner.maxY { y += 1; line(hints + " · * required", .hint) }
     }
 }

@@ -125,78 +125,12 @@ public struct TaskListState: Sendable, Equatable {
         cursor.setCount(count, selecting: row ?? cursor.selected ?? 0)
     }
 
-    // MARK: keys
+    // MARK: filter
 
-    public enum Outcome: Equatable, Sendable {
-        case handled
-        case ignored
-        case rerun(TaskEntry, newSeed: Bool)
-        case edit(TaskEntry)
-        case copy(TaskEntry)
-        case openFolder(TaskEntry)
-        case openOutput(TaskEntry)
-        case previewOutput(TaskEntry)
-        case retryDownload(TaskEntry)
-        case remove(TaskEntry)
-        case cancel(TaskEntry)
-    }
-
-    public mutating func handle(_ key: KeyEvent) -> Outcome {
-        if isFiltering {
-            switch key {
-            case .escape:
-                isFiltering = false
-                filter.text = ""
-                refilter(keeping: selected?.id)
-                return .handled
-            case .enter:
-                isFiltering = false
-                return .handled
-            case .up, .down, .pageUp, .pageDown:
-                _ = cursor.handleNavigation(key, vimKeys: false)
-                return .handled
-            default:
-                let outcome = filter.handle(key)
-                if outcome == .changed { refilter(keeping: selected?.id) }
-                return outcome == .ignored ? .ignored : .handled
-            }
-        }
-        if cursor.handleNavigation(key) { return .handled }
-        switch key {
-        case .char("/"):
-            isFiltering = true
-            return .handled
-        case .escape:
-            if !filter.text.isEmpty {
-                filter.text = ""
-                refilter(keeping: selected?.id)
-                return .handled
-            }
-            if showDetail && selected != nil {
-                showDetail = false
-                return .handled
-            }
-            return .ignored
-        case .enter:
-            showDetail.toggle()
-            return .handled
-        default:
-            break
-        }
-        guard let task = selected else { return .ignored }
-        switch key {
-        case .char("r"): return .rerun(task, newSeed: false)
-        case .char("R"): return .rerun(task, newSeed: true)
-        case .char("e"): return .edit(task)
-        case .char("y"): return .copy(task)
-        case .char("f"): return .openFolder(task)
-        case .char("o"): return .openOutput(task)
-        case .char("p"): return .previewOutput(task)
-        case .char("d"): return .retryDownload(task)
-        case .char("x"), .delete: return .remove(task)
-        case .char("c"): return .cancel(task)
-        default: return .ignored
-        }
+    /// Shows only the tasks whose prompt, endpoint, status or id contains `text`.
+    public mutating func setFilter(_ text: String) {
+        if filter.text != text { filter.text = text }
+        refilter(keeping: selected?.id)
     }
 
     // MARK: view
@@ -240,6 +174,17 @@ public struct TaskListState: Sendable, Equatable {
         let detail = area.splitRows([.fill(), .fixed(detailHeight)])[1]
         guard let box = TaskDetailView(task: task, now: Date(timeIntervalSince1970: 0)).previewBox(in: detail) else { return nil }
         return PreviewKey(path: path, columns: box.width, rows: box.height)
+    }
+
+    /// Where the table's rows go when the list is drawn in `area`, and which rows show: what
+    /// `renderTable` draws and what a click or the wheel is resolved against.
+    public func tableBody(in area: Rect) -> (body: Rect, visible: Range<Int>) {
+        let detailHeight = self.detailHeight(in: area.size)
+        let table = area.splitRows(detailHeight > 0 ? [.fill(), .fixed(detailHeight)] : [.fill()])[0]
+        var inner = table.inset(1)
+        if isFiltering || !filter.text.isEmpty { inner = inner.droppingTop(1) }
+        let body = inner.droppingTop(1)
+        return (body, cursor.visibleRange(height: body.height))
     }
 
     struct Columns {

@@ -5,26 +5,31 @@ import TerminalKit
 
 /// Draws the whole app into a screen buffer. Pure: the same state always gives the same buffer.
 public enum AppView {
-    public static func render(_ state: AppState, theme: Theme) -> ScreenBuffer {
+    public static func render(_ state: AppState, theme: Theme) -> ScreenBuffer { frame(state, theme: theme).buffer }
+
+    /// The frame and where it put what can be clicked or scrolled (stored in `AppState.layout`).
+    public static func frame(_ state: AppState, theme: Theme) -> (buffer: ScreenBuffer, layout: FrameLayout) {
         var buffer = ScreenBuffer(size: state.size, style: theme.style(.background))
+        var layout = FrameLayout()
         if state.minimumSize.isTooSmall(state.size) {
             state.minimumSize.render(into: &buffer, theme: theme)
-            return buffer
+            return (buffer, layout)
         }
         let area = Rect(size: state.size)
         let rows = area.splitRows([.fixed(1), .fill(), .fixed(1), .fixed(1)])
-        renderHeader(state, into: &buffer, in: rows[0], theme: theme)
+        renderHeader(state, into: &buffer, in: rows[0], theme: theme, layout: &layout)
+        record(state, content: rows[1], into: &layout)
         switch state.screen {
-        case .picker: state.picker.render(into: &buffer, in: rows[1], theme: theme)
+        case .picker: state.picker.render(into: &buffer, in: rows[1], theme: theme, hints: ActionCatalog.hints(for: state))
         case .form:
             if let form = state.form {
-                form.render(into: &buffer, in: rows[1], theme: theme)
+                form.render(into: &buffer, in: rows[1], theme: theme, hints: ActionCatalog.hints(for: state))
                 if let preview = form.previewPlacement(in: rows[1]) { drawPreview(preview, state, into: &buffer, theme: theme) }
             }
         case .tasks:
             state.tasks.render(into: &buffer, in: rows[1], theme: theme, now: state.now, previews: state.previews,
                                colorMode: state.colorMode)
-        case .finetunes: state.finetunes.render(into: &buffer, in: rows[1], theme: theme)
+        case .finetunes: state.finetunes.render(into: &buffer, in: rows[1], theme: theme, hints: ActionCatalog.hints(for: state))
         case .composer:
             state.composer.render(into: &buffer, in: rows[1], theme: theme)
             if let preview = state.composer.previewPlacement(in: rows[1]) { drawPreview(preview, state, into: &buffer, theme: theme) }
@@ -33,12 +38,39 @@ public enum AppView {
             toast.render(into: &buffer, in: rows[2], theme: theme)
         }
         statusBar(state).render(into: &buffer, in: rows[3], theme: theme)
+        if state.overlay != nil { layout.coverAll() }
         if case .imagePreview(let path, let title)? = state.overlay {
             renderFullPreview(state, path: path, title: title, into: &buffer, in: rows[1], theme: theme)
         } else if let overlay = state.overlay {
-            renderOverlay(overlay, into: &buffer, in: rows[1], theme: theme)
+            renderOverlay(overlay, into: &buffer, in: rows[1], theme: theme, layout: &layout)
         }
-        return buffer
+        return (buffer, layout)
+    }
+
+    /// The screen's lists and buttons, from the layout functions its render uses.
+    static func record(_ state: AppState, content: Rect, into layout: inout FrameLayout) {
+        switch state.screen {
+        case .picker:
+            let box = PickerState.listBox(in: content)
+            let rows = state.picker.listRows(in: box)
+            for row in rows { if let index = row.index { layout.add(row.rect, .row(.picker, index)) } }
+            layout.setList(.picker, box.inset(1))
+        case .tasks:
+            let (body, visible) = state.tasks.tableBody(in: content)
+            layout.addList(.tasks, body: body, visible: visible)
+        case .finetunes:
+            let (body, visible) = state.finetunes.listBody(in: content)
+            layout.addList(.finetunes, body: body, visible: visible)
+        case .form:
+            if state.form != nil {
+                let inner = content.inset(horizontal: 1, vertical: 1)
+                let buttonRow = inner.splitRows([.fill(), .fixed(1), .fixed(1)])[2]
+                layout.add(Rect(x: buttonRow.x, y: buttonRow.y, width: min(buttonRow.width, FormState.submitLabel.count), height: 1),
+                           .submitButton)
+            }
+        case .composer:
+            break
+        }
     }
 
     /// Between the header and the toast line: where the screens draw.
@@ -76,18 +108,21 @@ public enum AppView {
         PreviewBox.render(key, cache: state.previews, mode: state.colorMode, into: &buffer, in: area, theme: theme)
     }
 
-    static func renderHeader(_ state: AppState, into buffer: inout ScreenBuffer, in row: Rect, theme: Theme) {
+    static func renderHeader(_ state: AppState, into buffer: inout ScreenBuffer, in row: Rect, theme: Theme,
+                             layout: inout FrameLayout) {
         buffer.fill(row, style: theme.style(.statusBar))
         var x = row.x
         x += buffer.write(" flux-tui ", x: x, y: row.y, style: theme.style(.statusAccent), clip: row)
-        let tabs: [(String, Bool)] = [
-            (" 1 Endpoints ", state.screen == .picker || state.screen == .form),
-            (" 2 Tasks\(state.tasks.activeCount > 0 ? " (\(state.tasks.activeCount))" : "") ", state.screen == .tasks),
-            (" 3 Fine-tunes ", state.screen == .finetunes || state.screen == .composer),
+        let tabs: [(String, Bool, Screen)] = [
+            (" 1 Endpoints ", state.screen == .picker || state.screen == .form, .picker),
+            (" 2 Tasks\(state.tasks.activeCount > 0 ? " (\(state.tasks.activeCount))" : "") ", state.screen == .tasks, .tasks),
+            (" 3 Fine-tunes ", state.screen == .finetunes || state.screen == .composer, .finetunes),
         ]
-        for (label, active) in tabs {
+        for (label, active, screen) in tabs {
             x += 1
-            x += buffer.write(label, x: x, y: row.y, style: active ? theme.style(.selection) : theme.style(.statusText), clip: row)
+            let width = buffer.write(label, x: x, y: row.y, style: active ? theme.style(.selection) : theme.style(.statusText), clip: row)
+            layout.add(Rect(x: x, y: row.y, width: width, height: 1), .tab(screen))
+            x += width
         }
         if state.screen == .form, let form = state.form {
             x += buffer.write("  › \(form.endpoint.id)", x: x, y: row.y, style: theme.style(.statusText), clip: row)
@@ -101,7 +136,8 @@ public enum AppView {
         }
         left.append(StatusBar.Segment(" " + state.server.label, role: .statusText))
         let active = state.tasks.activeCount
-        let center = [StatusBar.Segment("\(active) active / \(state.tasks.all.count) tasks", role: .statusText)]
+        var center = [StatusBar.Segment("\(active) active / \(state.tasks.all.count) tasks", role: .statusText)]
+        if let busy = state.busy { center.append(StatusBar.Segment("  ⟳ " + busy, role: .statusAccent)) }
         var right: [StatusBar.Segment] = []
         if let error = state.lastError {
             right.append(StatusBar.Segment("✗ " + TaskFormat.oneLine(error) + "  ", role: .error))
@@ -113,12 +149,14 @@ public enum AppView {
         return StatusBar(left: left, center: center, right: right)
     }
 
-    static func renderOverlay(_ overlay: Overlay, into buffer: inout ScreenBuffer, in area: Rect, theme: Theme) {
+    static func renderOverlay(_ overlay: Overlay, into buffer: inout ScreenBuffer, in area: Rect, theme: Theme,
+                              layout: inout FrameLayout) {
         buffer.restyle(area) { $0.adding(.dim) }
         switch overlay {
         case .help(let help):
             let frame = area.centered(width: min(area.width - 4, 76), height: min(area.height - 2, help.bindings.count + 6))
             help.render(into: &buffer, in: frame, theme: theme)
+            layout.setList(.help, help.layout(in: frame).body)
         case .preview(let title, let lines, let offset):
             let frame = area.centered(width: min(area.width - 4, 100), height: max(5, min(area.height - 2, lines.count + 3)))
             buffer.fill(frame, style: theme.style(.dialog))
@@ -135,6 +173,7 @@ public enum AppView {
             dialog.render(into: &buffer, in: area, theme: theme)
         case .copyMenu(_, let picker), .palette(let picker), .choices(_, let picker), .useFinetune(_, let picker):
             let frame = area.centered(width: min(area.width - 4, 60), height: min(area.height - 2, picker.items.count + 4))
+            layout.setList(.overlay, frame)
             buffer.fill(frame, style: theme.style(.dialog))
             buffer.drawBox(frame, style: theme.style(.borderFocused), title: picker.title, titleStyle: theme.style(.title))
             var inner = picker

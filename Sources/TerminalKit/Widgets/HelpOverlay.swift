@@ -66,16 +66,23 @@ public struct HelpOverlay: InteractiveWidget, Hashable, Sendable {
         return .handled
     }
 
+    /// The box drawn in `area` and the rows its list of keys takes. The owner sets
+    /// `viewportHeight` from `body.height` (PgUp/PgDn and the last page depend on it).
+    public func layout(in area: Rect) -> (box: Rect, body: Rect) {
+        let keyWidth = Swift.min(24, (bindings.map { $0.label.displayWidth }.max() ?? 0))
+        let descWidth = bindings.map { $0.description.displayWidth }.max() ?? 0
+        let wantWidth = Swift.max(keyWidth + descWidth + 8, title.displayWidth + 6, 30)
+        let box = area.centered(width: Swift.min(area.width, wantWidth), height: Swift.min(area.height, lines.count + 4))
+        let inner = box.inset(horizontal: 2, vertical: 1)
+        return (box, inner.isEmpty ? inner : inner.droppingBottom(1))
+    }
+
     /// Draws the overlay centred in `area` (most of it on small screens).
     public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, focused: Bool = true) {
         guard !area.isEmpty else { return }
         let all = lines
         let keyWidth = Swift.min(24, (bindings.map { $0.label.displayWidth }.max() ?? 0))
-        let descWidth = bindings.map { $0.description.displayWidth }.max() ?? 0
-        let wantWidth = Swift.max(keyWidth + descWidth + 8, title.displayWidth + 6, 30)
-        let width = Swift.min(area.width, wantWidth)
-        let height = Swift.min(area.height, all.count + 4)
-        let box = area.centered(width: width, height: height)
+        let box = layout(in: area).box
         buffer.fill(box, style: theme.style(.dialog))
         buffer.drawBox(box, style: theme.style(.borderFocused, on: .dialog), title: title, titleStyle: theme.style(.title, on: .dialog))
         let inner = box.inset(horizontal: 2, vertical: 1)

@@ -29,7 +29,7 @@ public struct ListCursor: Hashable, Sendable {
         scrollToSelection()
     }
 
-    var pageSize: Int { viewportHeight > 1 ? viewportHeight - 1 : (viewportHeight == 1 ? 1 : 10) }
+    public var pageSize: Int { viewportHeight > 1 ? viewportHeight - 1 : (viewportHeight == 1 ? 1 : 10) }
 
     /// Changes the number of rows, keeping the selection when possible.
     public mutating func setCount(_ n: Int, selecting index: Int? = nil) {

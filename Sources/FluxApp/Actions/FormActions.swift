@@ -1,0 +1,119 @@
+import FluxAPI
+import TerminalKit
+
+/// The parameter form's keys. The field keys (focus, choices, completion, seed) also serve the
+/// composer's training settings, through `AppState.activeForm`.
+enum FormActions {
+    static let group = "Form"
+
+    /// Keys that work in any form: the endpoint's and the composer's settings.
+    static func fieldActions(_ group: String) -> [Action] {
+        let hasForm: @Sendable (AppState) -> Bool = { $0.activeForm != nil }
+        return [
+            Action("complete-path", keys: [.tab], keyLabel: "Tab (in a path)", title: "Complete a file path", group: group,
+                   inPalette: false, when: { $0.activeForm?.completablePath != nil }) { state in
+                guard let (field, text) = state.activeForm?.completablePath else { return [] }
+                return [.completePath(.formField(field), text)]
+            },
+            Action("next-field", keys: [.tab, .down], keyLabel: "Tab/↓", title: "Next field", group: group, inPalette: false,
+                   when: hasForm) { state in
+                state.activeForm?.moveFocus(forward: true)
+                return []
+            },
+            Action("previous-field", keys: [.backTab, .up], keyLabel: "Shift-Tab/↑", title: "Previous field", group: group,
+                   inPalette: false, when: hasForm) { state in
+                state.activeForm?.moveFocus(forward: false)
+                return []
+            },
+            Action("choose", keys: [.enter], keyLabel: "Enter (on a choice)", title: "Pick from the list of choices", group: group,
+                   when: { $0.activeForm?.focusedChoices != nil }) { state in
+                guard let choices = state.activeForm?.focusedChoices else { return [] }
+                var list = SelectableList(items: choices.options.enumerated().map { ListItem(id: String($0.offset), title: $0.element) },
+                                          title: choices.field, filterable: choices.options.count > 6)
+                list.select(index: choices.selected)
+                state.overlay = .choices(field: choices.field, list: list)
+                return []
+            },
+            Action("random-seed", keys: [.ctrl("r")], title: "Seed: random (clear it)", group: group,
+                   when: { $0.activeForm != nil },
+                   disabledReason: { $0.activeForm?.endpoint.field("seed") == nil ? "this endpoint has no seed" : nil }) { state in
+                state.activeForm?.setText("", for: "seed")
+                return []
+            },
+            Action("last-seed", keys: [.ctrl("l")], title: "Seed: reuse the last seed", group: group, hint: "last seed",
+                   when: { $0.activeForm != nil },
+                   disabledReason: { state in
+                       if state.activeForm?.endpoint.field("seed") == nil { return "this endpoint has no seed" }
+                       return state.lastSeed == nil ? "no task has reported a seed yet" : nil
+                   }) { state in
+                if let seed = state.lastSeed { state.activeForm?.setText(String(seed), for: "seed") }
+                return []
+            },
+        ]
+    }
+
+    static let all: [Action] = [
+        Action("submit", keys: [.ctrl("s")], title: "Submit (blocked while errors stand)", group: group, hint: "submit") { state in
+            submit(&state)
+        },
+        Action("preview-json", keys: [.ctrl("p")], title: "Preview the exact JSON body", group: group, hint: "preview JSON") { state in
+            guard let form = state.form else { return [] }
+            state.overlay = .preview(title: "JSON body for \(form.endpoint.path)", lines: form.previewLines, offset: 0)
+            return []
+        },
+    ] + fieldActions(group).filter { $0.id != "next-field" } + [
+        // Enter on a text field goes to the next field; on the last one, and on the button, it submits.
+        Action("next-or-submit", keys: [.enter], keyLabel: "Enter", title: "Next field; submits on the last one", group: group,
+               inPalette: false) { state in
+            if state.form?.enterSubmits == true { return submit(&state) }
+            state.form?.moveFocus(forward: true)
+            return []
+        },
+        Action("press-button", keys: [.char(" ")], keyLabel: "Space (on Submit)", title: "Press the Submit button", group: group,
+               inPalette: false, when: { $0.form?.submitFocused == true }) { state in
+            submit(&state)
+        },
+    ] + fieldActions(group).filter { $0.id == "next-field" } + [
+        Action("back", keys: [.escape], title: "Back to the endpoints", group: group, hint: "back") { state in
+            state.screen = .picker
+            return []
+        },
+    ]
+
+    static func submit(_ state: inout AppState) -> [AppEffect] {
+        guard var form = state.form else { return [] }
+        let outcome = form.attemptSubmit()
+        state.form = form
+        switch outcome {
+        case .failure(let blocked):
+            state.toast(blocked.message, .warning)
+            return []
+        case .success(let parameters):
+            state.screen = .tasks
+            state.toast("Submitting \(form.endpoint.id)…", .info)
+            return [.submit(form.endpoint, parameters)]
+        }
+    }
+}
+
+extension AppState {
+    /// The form the field keys act on: the endpoint's form, or the composer's training settings
+    /// while they have focus.
+    var activeForm: FormState? {
+        get {
+            switch screen {
+            case .form: return form
+            case .composer where composer.focus == .fields && composer.caption == nil: return composer.form
+            default: return nil
+            }
+        }
+        set {
+            guard let newValue else { return }
+            switch screen {
+            case .form: form = newValue
+            case .composer: composer.form = newValue
+            default: break
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import FluxAPI
+import Foundation
+import TaskStore
+import TerminalKit
+
+/// The task list's keys.
+enum TaskListActions {
+    static let group = "Tasks"
+
+    /// An action on the selected task; says "no task selected" when there is none.
+    static func onTask(_ id: String, _ keys: [KeyEvent], keyLabel: String? = nil, _ title: String, hint: String? = nil,
+                       unless reason: @escaping @Sendable (TaskEntry) -> String? = { _ in nil },
+                       run: @escaping @Sendable (inout AppState, TaskEntry) -> [AppEffect]) -> Action {
+        Action(id, keys: keys, keyLabel: keyLabel, title: title, group: group, hint: hint,
+               disabledReason: { state in state.tasks.selected.map(reason) ?? "no task selected" }) { state in
+            guard let task = state.tasks.selected else { return [] }
+            return run(&state, task)
+        }
+    }
+
+    static func knownEndpoint(_ task: TaskEntry) -> String? {
+        EndpointRegistry.endpoint(named: task.endpoint) == nil ? "\(task.endpoint) is not an endpoint this version knows" : nil
+    }
+
+    static let all: [Action] = NavigationActions.list(group, cursor: \.tasks.cursor) + [
+        Action("apply-filter", keys: [.enter], title: "Keep the filter and go back to the list", group: group, inPalette: false,
+               when: { $0.tasks.isFiltering }) { state in
+            state.tasks.isFiltering = false
+            return []
+        },
+        Action("toggle-detail", keys: [.enter], title: "Show / hide the detail pane", group: group, hint: "detail") { state in
+            state.tasks.showDetail.toggle()
+            return []
+        },
+        Action("filter", keys: [.char("/")], title: "Filter by prompt, endpoint, status or id", group: group, hint: "filter",
+               when: { !$0.tasks.isFiltering }) { state in
+            state.tasks.isFiltering = true
+            return []
+        },
+        Action("clear-filter", keys: [.escape], title: "Clear the filter", group: group,
+               when: { $0.tasks.isFiltering || !$0.tasks.filter.text.isEmpty }) { state in
+            state.tasks.isFiltering = false
+            state.tasks.setFilter("")
+            return []
+        },
+        Action("close-detail", keys: [.escape], title: "Close the detail pane", group: group,
+               when: { $0.tasks.showDetail && $0.tasks.selected != nil }) { state in
+            state.tasks.showDetail = false
+            return []
+        },
+        onTask("rerun", [.char("r")], "Rerun with the same seed", hint: "rerun", unless: knownEndpoint) { state, task in
+            rerun(&state, task, newSeed: false)
+        },
+        onTask("rerun-new-seed", [.char("R")], "Rerun with a new seed", unless: knownEndpoint) { state, task in
+            rerun(&state, task, newSeed: true)
+        },
+        onTask("edit", [.char("e")], "Edit and resubmit (opens the form prefilled)", hint: "edit", unless: knownEndpoint) { state, task in
+            guard let endpoint = EndpointRegistry.endpoint(named: task.endpoint) else { return [] }
+            var parameters = task.parameters
+            if let seed = task.seed, endpoint.field("seed") != nil { parameters["seed"] = .integer(seed) }
+            state.openForm(endpoint, prefill: parameters)
+            return []
+        },
+        onTask("copy", [.char("y")], "Copy seed, path or id", hint: "copy") { state, task in
+            var items = [ListItem(id: "seed", title: "Seed", detail: task.seed.map(String.init) ?? "none"),
+                         ListItem(id: "id", title: "Task id", detail: task.remoteID ?? task.id)]
+            if let path = task.outputs.first { items.insert(ListItem(id: "path", title: "Output path", detail: path), at: 1) }
+            state.overlay = .copyMenu(taskID: task.id, picker: SelectableList(items: items, title: "Copy", filterable: false))
+            return []
+        },
+        onTask("open-folder", [.char("f")], "Open the output folder", unless: noOutput) { _, task in
+            [.openFolder(URL(fileURLWithPath: task.outputs[0]).deletingLastPathComponent().path)]
+        },
+        onTask("preview", [.char("p")], "Preview the output full screen", hint: "preview",
+               unless: { $0.phase == .done && !$0.outputs.isEmpty ? nil : "this task has no image to preview yet" }) { state, task in
+            state.overlay = .imagePreview(path: task.outputs[0],
+                                          title: "\(task.endpoint) · \(URL(fileURLWithPath: task.outputs[0]).lastPathComponent)")
+            return []
+        },
+        onTask("open-output", [.char("o")], "Open the output with the desktop's viewer", unless: noOutput) { _, task in
+            [.openFile(task.outputs[0])]
+        },
+        onTask("retry-download", [.char("d")], "Retry a failed download",
+               unless: { $0.remoteID != nil && ($0.phase == .failed || $0.phase == .done) ? nil
+                   : "only a finished task's download can be retried" }) { state, task in
+            state.toast("Downloading again…", .info)
+            return [.retryDownload(id: task.id)]
+        },
+        onTask("remove", [.char("x"), .delete], keyLabel: "x/Delete", "Remove from the list (files stay)") { state, task in
+            state.tasks.remove(id: task.id)
+            state.toast("Removed from the list; files kept", .info)
+            return [.removeTask(id: task.id)]
+        },
+        onTask("cancel", [.char("c")], "Cancel a queued task or an upload in progress",
+               unless: { $0.phase == .queued || $0.phase == .submitting ? nil
+                   : "only a queued task or an upload in progress can be cancelled" }) { _, task in
+            [.cancelTask(id: task.id)]
+        },
+        Action("back", keys: [.escape], title: "Back to the endpoints", group: group) { state in
+            state.screen = .picker
+            return []
+        },
+    ]
+
+    static func noOutput(_ task: TaskEntry) -> String? { task.outputs.isEmpty ? "this task has no output yet" : nil }
+
+    static func rerun(_ state: inout AppState, _ task: TaskEntry, newSeed: Bool) -> [AppEffect] {
+        guard let endpoint = EndpointRegistry.endpoint(named: task.endpoint) else { return [] }
+        var parameters = task.parameters
+        if newSeed { parameters["seed"] = nil } else if let seed = task.seed, endpoint.field("seed") != nil {
+            parameters["seed"] = .integer(seed)
+        }
+        state.toast(newSeed ? "Rerunning with a new seed" : "Rerunning with seed \(task.seed.map(String.init) ?? "random")", .info)
+        return [.submit(endpoint, parameters)]
+    }
+}
