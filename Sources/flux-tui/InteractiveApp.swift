@@ -7,8 +7,9 @@ import TerminalKit
 
 /// Starts the interactive UI: connects (simulator when no key), opens the task database, and runs
 /// the app on the terminal until the user quits. The terminal is restored on every exit path.
+/// With `mouse` false the terminal is never asked for mouse reports (its text selection works).
 enum InteractiveApp {
-    static func run(global: GlobalOptions, output: OutputOptions, themeID: String?) async throws {
+    static func run(global: GlobalOptions, output: OutputOptions, themeID: String?, mouse: Bool = true) async throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             Console.error("flux-tui: the interactive interface needs a terminal; use a subcommand for scripts (see `flux-tui --help`).")
             throw ExitCodes.failure
@@ -28,7 +29,7 @@ enum InteractiveApp {
                                                               maxActive: config.maxActive ?? 20))
         var notice: String?
         do {
-            try await CursesTerminal.run { terminal in
+            try await CursesTerminal.run(options: CursesTerminal.Options(mouse: mouse)) { terminal in
                 let loader = ThemeLoader.standard()
                 let loaded = loader.load(themeID ?? config.theme ?? ThemeLoader.defaultThemeID, colorMode: terminal.colorMode)
                 if let problem = loaded.problems.first { notice = "theme: \(problem.description)" }
