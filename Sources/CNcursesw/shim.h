@@ -107,6 +107,9 @@ static inline int cnc_key_sf(void) { return KEY_SF; }
 static inline int cnc_key_shome(void) { return KEY_SHOME; }
 static inline int cnc_key_send(void) { return KEY_SEND; }
 static inline int cnc_key_max(void) { return KEY_MAX; }
+/// Whether ncurses may recognise the terminal's key string for `code` (keyok's bool is a macro
+/// type Swift does not import as Bool).
+static inline int cnc_keyok(int code, int on) { return keyok(code, on ? TRUE : FALSE); }
 
 // MARK: line drawing (ACS_* index the acs_map global)
 

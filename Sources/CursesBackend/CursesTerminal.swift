@@ -13,7 +13,17 @@
 // - Signals: SIGWINCH resizes (resizeterm + `.resize` event). SIGINT, SIGTERM, SIGHUP and SIGQUIT
 //   restore the terminal and then end the process with that same signal. `shutdown()` (also run
 //   by `CursesTerminal.run`, by `deinit`, and by an atexit hook) restores it on normal exits and
-//   thrown errors. Restoring means: bracketed paste off, cursor visible, endwin.
+//   thrown errors. Restoring means: bracketed paste and mouse reporting off, cursor visible, endwin.
+// - Mouse: we switch reporting on ourselves (CSI ?1000h: presses, releases, wheel; ?1006h: SGR
+//   encoding) and `InputDecoder` parses the reports, rather than using ncurses' mousemask and
+//   KEY_MOUSE. Checked with ncurses 6.4 in tmux 3.3a: ncurses picks the encoding from terminfo's
+//   kmous, which is SGR (`\E[<`) for xterm-256color but X10 (`\E[M`: 223-column limit, no
+//   released button) for tmux-256color and screen-256color; and with mouse support off it still
+//   claims `\E[<` as KEY_MOUSE and hands the rest of a stray report over as typed text
+//   ("0;5;3M"). So `keyok(KEY_MOUSE, false)` always gives us the raw bytes, SGR is requested on
+//   every terminal, decoding stays pure and tested, and reporting is switched off on the same
+//   paths as bracketed paste. With `mouse: false` nothing is switched on (the terminal's own
+//   text selection keeps working) and stray reports are still dropped, never typed.
 // - Colours: theme colours (already resolved for the colour mode) become ncurses colour pairs,
 //   created on first use and cached; 256-colour, 8-colour and direct-colour terminals are handled,
 //   and in `.none` mode colours are never started. Pairs are counted per screen cell
@@ -55,17 +65,21 @@ public final class CursesTerminal: TerminalBackend {
         public var colorMode: ColorMode?
         /// Ask the terminal to mark pasted text, so a paste arrives as one `.paste` event.
         public var bracketedPaste: Bool
+        /// Ask the terminal to report clicks and the wheel (`.mouse` events). Off leaves the
+        /// mouse to the terminal, so selecting text with it works as usual.
+        public var mouse: Bool
         /// Milliseconds to wait after ESC for the rest of an escape sequence.
         public var escapeDelay: Int
         /// The environment used for colour detection (NO_COLOR, TERM, COLORTERM).
         public var environment: [String: String]
 
         public init(
-            colorMode: ColorMode? = nil, bracketedPaste: Bool = true, escapeDelay: Int = 25,
+            colorMode: ColorMode? = nil, bracketedPaste: Bool = true, mouse: Bool = true, escapeDelay: Int = 25,
             environment: [String: String] = ProcessInfo.processInfo.environment
         ) {
             self.colorMode = colorMode
             self.bracketedPaste = bracketedPaste
+            self.mouse = mouse
             self.escapeDelay = escapeDelay
             self.environment = environment
         }
@@ -87,6 +101,9 @@ public final class CursesTerminal: TerminalBackend {
 
     private static let pasteStartCode: Int32 = 0x7F01
     private static let pasteEndCode: Int32 = 0x7F02
+    /// Button presses and releases plus the wheel (1000), reported in SGR encoding (1006).
+    private static let mouseReportingOn = "\u{1B}[?1000h\u{1B}[?1006h"
+    private static let mouseReportingOff = "\u{1B}[?1006l\u{1B}[?1000l"
     /// Byte written to the signal pipe to stop the input thread.
     private static let stopByte: UInt8 = 0
     private static let terminatingSignals: [Int32] = [cnc_sigint(), cnc_sigterm(), cnc_sighup(), cnc_sigquit()]
@@ -101,6 +118,7 @@ public final class CursesTerminal: TerminalBackend {
     private let signalReadFD: Int32
     private let signalWriteFD: Int32
     private let bracketedPaste: Bool
+    private let mouse: Bool
     private let colorCount: Int32
     private let directColor: Bool
 
@@ -140,6 +158,8 @@ public final class CursesTerminal: TerminalBackend {
         set_escdelay(Int32(max(0, options.escapeDelay)))
         _ = define_key("\u{1B}[200~", CursesTerminal.pasteStartCode)
         _ = define_key("\u{1B}[201~", CursesTerminal.pasteEndCode)
+        // Mouse reports reach `InputDecoder` as plain input (see "Mouse" above).
+        _ = cnc_keyok(cnc_key_mouse(), 0)
 
         var mode = ColorMode.none
         var colors: Int32 = 0
@@ -163,6 +183,7 @@ public final class CursesTerminal: TerminalBackend {
         self.signalReadFD = readFD
         self.signalWriteFD = writeFD
         self.bracketedPaste = options.bracketedPaste
+        self.mouse = options.mouse
         let size = Size(width: Int(cnc_cols()), height: Int(cnc_lines()))
         let pairCapacity = max(0, Int(cnc_color_pairs()) - 1)
         self.state = Locked(State(size: size, lastReportedSize: size, pairs: ColorPairTable(capacity: pairCapacity)))
@@ -172,6 +193,7 @@ public final class CursesTerminal: TerminalBackend {
         cnc_noutrefresh()
         doupdate()
         if options.bracketedPaste { cnc_write_raw("\u{1B}[?2004h") }
+        if options.mouse { cnc_write_raw(CursesTerminal.mouseReportingOn) }
 
         CursesTerminal.live.withLock { $0 = self }
         CursesTerminal.installAtExitHook()
@@ -385,6 +407,11 @@ public final class CursesTerminal: TerminalBackend {
     }
 
     private func deliver(_ e: KeyEvent) {
+        if case .mouse(let m) = e {
+            // Off: a report is a stray from some other program that left reporting on, not the
+            // user's request. Outside: reported for a size the screen no longer has.
+            guard mouse, Rect(size: size).contains(m.position) else { return }
+        }
         if case .resize = e {
             // Coalesce: only report sizes the app has not been told yet.
             let changed = state.withLock { s -> Bool in
@@ -495,12 +522,14 @@ public final class CursesTerminal: TerminalBackend {
 
     // MARK: shutdown
 
-    /// Leaves curses mode once: bracketed paste off, cursor back, endwin, signal handlers back.
+    /// Leaves curses mode once: bracketed paste and mouse reporting off, cursor back, endwin,
+    /// signal handlers back.
     private func restoreTerminal() {
         let wasActive = state.withLock { s -> Bool in
             guard s.active else { return false }
             s.active = false
             if bracketedPaste { cnc_write_raw("\u{1B}[?2004l") }
+            if mouse { cnc_write_raw(CursesTerminal.mouseReportingOff) }
             curs_set(1)
             endwin()
             return true

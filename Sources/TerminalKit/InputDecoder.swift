@@ -8,6 +8,10 @@
 //   and SS3 (ESC O x) for arrows, Home/End, PgUp/PgDn, Delete, Insert, F1-F12, Shift-Tab, and
 //   bracketed paste (ESC [200~ ... ESC [201~). Ctrl/Alt+←/→ become word moves (Alt-B/Alt-F),
 //   which is what every text field does with them. Unknown sequences are dropped, never typed.
+// - Mouse reports (SGR `ESC [ < ...`, legacy `ESC [ M` + 3 bytes) become `.mouse` events by the
+//   rules in MouseReport.swift. A report split across reads stays open across `flush()` (the
+//   terminal sent its start, the rest is on the way); a report cut off by any other input is
+//   dropped and that input is decoded as usual, so no key is lost and no digits are typed.
 // - Text between paste markers becomes one `.paste` event (CR and CRLF become "\n").
 // - Code points that extend the previous character's grapheme cluster join it ("e" + U+0301 =
 //   "é", emoji ZWJ sequences, flags).
@@ -31,6 +35,10 @@ public struct InputDecoder: Sendable {
         case escape
         case csi(String)
         case ss3
+        /// Inside `ESC [ <`: the parameters so far.
+        case sgrMouse(String)
+        /// After `ESC [ M`: the values so far.
+        case x10Mouse([UInt32])
     }
 
     private var state: State = .ground
@@ -55,14 +63,17 @@ public struct InputDecoder: Sendable {
     }
 
     /// No more input is waiting right now: a pending ESC is the Escape key, an unfinished
-    /// sequence is dropped. A paste in progress stays open (it may span reads).
+    /// sequence is dropped. A paste or a mouse report in progress stays open (it may span reads).
     public mutating func flush() -> [KeyEvent] {
         switch state {
-        case .escape: pending.append(.escape)
-        case .csi, .ss3: break
-        case .ground: break
+        case .escape:
+            pending.append(.escape)
+            state = .ground
+        case .csi, .ss3:
+            state = .ground
+        case .sgrMouse, .x10Mouse, .ground:
+            break
         }
-        state = .ground
         let out = pending
         pending = []
         return out
@@ -179,7 +190,11 @@ public struct InputDecoder: Sendable {
                 if let s = Unicode.Scalar(v) { emit(.alt(Character(s))) }
             }
         case .csi(let params):
-            if (0x20...0x3F).contains(v) {
+            if params.isEmpty && v == 0x3C && paste == nil {  // "<"
+                state = .sgrMouse("")
+            } else if params.isEmpty && v == 0x4D && paste == nil {  // "M"
+                state = .x10Mouse([])
+            } else if (0x20...0x3F).contains(v) {
                 state = .csi(params + String(Character(Unicode.Scalar(UInt8(v)))))
             } else if (0x40...0x7E).contains(v) {
                 state = .ground
@@ -204,7 +219,34 @@ public struct InputDecoder: Sendable {
             case 0x4D: emit(.enter)
             default: break
             }
+        case .sgrMouse(let params):
+            sgrMouse(params, v)
+        case .x10Mouse(let values):
+            let all = values + [v]
+            guard all.count == 3 else {
+                state = .x10Mouse(all)
+                return
+            }
+            state = .ground
+            if let e = MouseReport.x10(all) { emit(.mouse(e)) }
         case .ground:
+            ground(v)
+        }
+    }
+
+    private mutating func sgrMouse(_ params: String, _ v: UInt32) {
+        switch v {
+        case 0x30...0x39, 0x3B:  // digits and ";"
+            // Longer than any valid report: stop growing it, but keep consuming it so its tail
+            // is not typed; it is rejected when it ends.
+            let more = params.count < MouseReport.maxSGRLength ? String(UnicodeScalar(UInt8(v))) : ""
+            state = .sgrMouse(params + more)
+        case 0x4D, 0x6D:  // "M" press, "m" release
+            state = .ground
+            if let e = MouseReport.sgr(parameters: params, isRelease: v == 0x6D) { emit(.mouse(e)) }
+        default:
+            // Cut off by other input: drop the report, decode the input as usual.
+            state = .ground
             ground(v)
         }
     }
@@ -246,7 +288,7 @@ public struct InputDecoder: Sendable {
             default: break
             }
         default:
-            break  // unknown sequence (mouse reports, focus events ...): dropped
+            break  // unknown sequence (focus events, urxvt mouse reports ...): dropped
         }
     }
 

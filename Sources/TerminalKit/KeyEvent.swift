@@ -6,15 +6,17 @@
 // them that way and `.ctrl` never carries "i", "m" or "h". Ctrl-J (line feed) stays `.ctrl("j")`:
 // multi-line fields use it to insert a newline when Enter submits.
 
-/// A mouse event (optional; backends may never send any).
+/// A mouse event (optional; backends may never send any, e.g. when mouse support is off).
 public struct MouseEvent: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {
+        /// Buttons are numbered as terminals report them: 0 left, 1 middle, 2 right.
         case press(button: Int)
         case release(button: Int)
         case scrollUp
         case scrollDown
     }
     public var kind: Kind
+    /// The screen cell under the pointer (0-based, like everything drawn).
     public var position: Point
     public init(kind: Kind, position: Point) {
         self.kind = kind

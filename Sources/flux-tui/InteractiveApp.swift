@@ -7,6 +7,8 @@ import TerminalKit
 
 /// Starts the interactive UI: connects (simulator when no key), opens the task database, and runs
 /// the app on the terminal until the user quits. The terminal is restored on every exit path.
+/// With `--no-mouse` (or `mouse = false` in the config file) the terminal is never asked for mouse
+/// reports, so its own text selection works.
 enum InteractiveApp {
     static func run(global: GlobalOptions, output: OutputOptions, themeID: String?, noMouse: Bool = false) async throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
@@ -23,12 +25,13 @@ enum InteractiveApp {
         let serverLabel = backend.isSimulator ? backend.client.configuration.serverURL.absoluteString
                                               : backend.client.configuration.serverURL.host ?? "server"
         let config = try Settings.config()
+        let mouse = !noMouse && config.mouse != false
         let engine = TaskEngine(client: backend.client, store: store,
                                 settings: TaskEngine.Settings(outputDirectory: output.directory, naming: OutputNaming(pattern: output.pattern),
                                                               maxActive: config.maxActive ?? 20))
         var notice: String?
         do {
-            try await CursesTerminal.run { terminal in
+            try await CursesTerminal.run(options: CursesTerminal.Options(mouse: mouse)) { terminal in
                 let loader = ThemeLoader.standard()
                 let loaded = loader.load(themeID ?? config.theme ?? ThemeLoader.defaultThemeID, colorMode: terminal.colorMode)
                 if let problem = loaded.problems.first { notice = "theme: \(problem.description)" }
@@ -37,7 +40,7 @@ enum InteractiveApp {
                                        theme: loaded.theme,
                                        server: ServerInfo(label: serverLabel, isSimulator: backend.isSimulator),
                                        startupNotice: notice, keyBindings: config.keyBindings,
-                                       mouse: !noMouse && config.mouse != false)
+                                       mouse: mouse)
                 await runner.run()
             }
         } catch let error as CursesError {

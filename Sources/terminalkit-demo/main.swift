@@ -4,7 +4,9 @@
 // Shows a list with Unicode rows, a text field and a status bar with the terminal size; below the
 // minimum size it shows the "terminal too small" notice. Keys: ↑/↓ move, / filters, Tab switches
 // between list and field, t cycles themes, ? shows help, q (in the list) or Ctrl-C quits.
-// Options: --theme NAME, --min WIDTHxHEIGHT, --no-paste (bracketed paste off).
+// Mouse: a click on a row selects it, a click on the text field focuses it, the wheel scrolls the
+// list.
+// Options: --theme NAME, --min WIDTHxHEIGHT, --no-paste (bracketed paste off), --no-mouse.
 // Elm-style: `update` changes `DemoState` for each event, `view` draws it; nothing else redraws.
 
 import CursesBackend
@@ -57,6 +59,18 @@ func demoItems() -> [ListItem] {
     return items
 }
 
+/// Where `view` draws each part; `update` maps clicks with the same rectangles.
+struct DemoLayout {
+    var title, list, fieldRow, fieldLabel, field, hint, status: Rect
+
+    init(_ size: Size) {
+        let rows = Rect(size: size).splitRows([.fixed(1), .fill(), .fixed(1), .fixed(1), .fixed(1)])
+        let fieldColumns = rows[2].splitColumns([.fixed(7), .fill()])
+        (title, list, fieldRow, hint, status) = (rows[0], rows[1], rows[2], rows[3], rows[4])
+        (fieldLabel, field) = (fieldColumns[0], fieldColumns[1].inset(by: EdgeInsets(right: 1)))
+    }
+}
+
 func view(_ s: DemoState) -> ScreenBuffer {
     let theme = s.theme
     var buffer = ScreenBuffer(size: s.size, style: theme.style(.background))
@@ -64,32 +78,50 @@ func view(_ s: DemoState) -> ScreenBuffer {
         s.guardSize.render(into: &buffer, theme: theme)
         return buffer
     }
-    let rows = Rect(size: s.size).splitRows([.fixed(1), .fill(), .fixed(1), .fixed(1), .fixed(1)])
-    buffer.writeLine(" TerminalKit demo", in: rows[0], style: theme.style(.title))
-    s.list.render(into: &buffer, in: rows[1], theme: theme, focused: s.focus == .list)
-    let fieldRow = rows[2].splitColumns([.fixed(7), .fill()])
-    buffer.writeLine(" Text:", in: fieldRow[0], style: theme.style(s.focus == .field ? .accent : .text))
-    s.field.render(into: &buffer, in: fieldRow[1].inset(by: EdgeInsets(right: 1)), theme: theme, focused: s.focus == .field)
+    let layout = DemoLayout(s.size)
+    buffer.writeLine(" TerminalKit demo", in: layout.title, style: theme.style(.title))
+    s.list.render(into: &buffer, in: layout.list, theme: theme, focused: s.focus == .list)
+    buffer.writeLine(" Text:", in: layout.fieldLabel, style: theme.style(s.focus == .field ? .accent : .text))
+    s.field.render(into: &buffer, in: layout.field, theme: theme, focused: s.focus == .field)
     if let toast = s.message {
-        toast.render(into: &buffer, in: rows[3], theme: theme)
+        toast.render(into: &buffer, in: layout.hint, theme: theme)
     } else {
         let hint = s.focus == .list ? "q quit · / filter · Tab text field · t theme · ? help" : "Esc or Tab back to the list"
-        buffer.writeLine(" " + hint, in: rows[3], style: theme.style(.hint))
+        buffer.writeLine(" " + hint, in: layout.hint, style: theme.style(.hint))
     }
     let selected = s.list.selectedItem?.title ?? "—"
     StatusBar(
         left: [.init("terminalkit-demo", role: .statusAccent), .init(" · \(s.theme.id)")],
         center: [.init(selected)],
         right: [.init("\(s.size)")]
-    ).render(into: &buffer, in: rows[4], theme: theme)
+    ).render(into: &buffer, in: layout.status, theme: theme)
     if let help = s.help {
         help.render(into: &buffer, in: Rect(size: s.size).inset(horizontal: 2, vertical: 1), theme: theme)
     }
     return buffer
 }
 
-/// The list's visible rows for a size (the same layout `view` uses).
-func listViewport(_ size: Size) -> Int { max(1, size.height - 4 - 2) }
+/// The list's visible rows for a size (inside the border of `DemoLayout.list`).
+func listViewport(_ size: Size) -> Int { max(1, DemoLayout(size).list.height - 2) }
+
+/// A left click selects the row under it or focuses the text field; the wheel scrolls the list.
+func handleMouse(_ s: inout DemoState, _ m: MouseEvent) {
+    guard !s.guardSize.isTooSmall(s.size) else { return }
+    let layout = DemoLayout(s.size)
+    switch m.kind {
+    case .press(button: 0):
+        if let i = s.list.itemIndex(at: m.position, in: layout.list) {
+            s.focus = .list
+            s.list.select(index: i)
+        } else if layout.fieldRow.contains(m.position) {
+            s.focus = .field
+        }
+    case .scrollUp, .scrollDown:
+        if layout.list.contains(m.position) { _ = s.list.handle(.mouse(m)) }
+    default:
+        break
+    }
+}
 
 func update(_ s: inout DemoState, _ event: KeyEvent, colorMode: ColorMode) {
     if case .resize(let w, let h) = event {
@@ -106,6 +138,7 @@ func update(_ s: inout DemoState, _ event: KeyEvent, colorMode: ColorMode) {
         return
     }
     s.message = nil
+    if case .mouse(let m) = event { return handleMouse(&s, m) }
     switch s.focus {
     case .list:
         let outcome = s.list.handle(event)
@@ -142,6 +175,7 @@ func update(_ s: inout DemoState, _ event: KeyEvent, colorMode: ColorMode) {
 var themeID: String? = nil
 var minimum = Size(width: 80, height: 24)
 var bracketedPaste = true
+var mouse = true
 var args = CommandLine.arguments.dropFirst().makeIterator()
 while let arg = args.next() {
     switch arg {
@@ -150,8 +184,9 @@ while let arg = args.next() {
         let parts = (args.next() ?? "").split(separator: "x").compactMap { Int($0) }
         if parts.count == 2 { minimum = Size(width: parts[0], height: parts[1]) }
     case "--no-paste": bracketedPaste = false
+    case "--no-mouse": mouse = false
     case "-h", "--help":
-        print("usage: terminalkit-demo [--theme NAME] [--min WIDTHxHEIGHT] [--no-paste]")
+        print("usage: terminalkit-demo [--theme NAME] [--min WIDTHxHEIGHT] [--no-paste] [--no-mouse]")
         exit(0)
     default:
         FileHandle.standardError.write(Data("terminalkit-demo: unknown option \(arg)\n".utf8))
@@ -160,7 +195,7 @@ while let arg = args.next() {
 }
 
 do {
-    try await CursesTerminal.run(options: .init(bracketedPaste: bracketedPaste)) { terminal in
+    try await CursesTerminal.run(options: .init(bracketedPaste: bracketedPaste, mouse: mouse)) { terminal in
         let loader = ThemeLoader.standard()
         let loaded = loader.load(themeID, colorMode: terminal.colorMode)
         var state = DemoState(

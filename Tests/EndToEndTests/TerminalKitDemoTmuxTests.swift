@@ -46,6 +46,22 @@ private struct TmuxSession {
 
     func sendLiteral(_ text: String) throws { try run(["send-keys", "-t", session, "-l", text]) }
 
+    /// Sends the bytes a terminal sends for a left click (SGR press, then release) on the cell
+    /// at 0-based `x`, `y`, as if mouse reporting were on.
+    func click(x: Int, y: Int) throws {
+        try sendLiteral("\u{1B}[<0;\(x + 1);\(y + 1)M")
+        try sendLiteral("\u{1B}[<0;\(x + 1);\(y + 1)m")
+    }
+
+    /// Sends one notch of the wheel (down or up) over the cell at 0-based `x`, `y`.
+    func wheel(down: Bool, x: Int, y: Int) throws { try sendLiteral("\u{1B}[<\(down ? 65 : 64);\(x + 1);\(y + 1)M") }
+
+    /// Whether the program in the pane asked for mouse reports (any mode) and for SGR encoding.
+    func mouseReporting() throws -> (any: Bool, sgr: Bool) {
+        let flags = try format("#{mouse_any_flag} #{mouse_sgr_flag}").split(separator: " ")
+        return (flags.first == "1", flags.last == "1")
+    }
+
     func resize(width: Int, height: Int) throws {
         try run(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
     }
@@ -170,9 +186,15 @@ private enum DemoLocator {
 
     /// The pane runs a shell that starts the demo and then reports its exit status and stays
     /// alive, so the terminal state left behind (alternate screen, cursor) can be inspected.
-    static func command(_ demo: String) -> String {
+    static func command(_ demo: String, _ arguments: [String] = []) -> String {
         // tmux runs this with the default shell ("$SHELL -c ...").
-        "LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color '\(demo)'; echo \"demo-exit=$?\"; exec sleep 600"
+        let args = arguments.map { " " + $0 }.joined()
+        return "LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color '\(demo)'\(args); echo \"demo-exit=$?\"; exec sleep 600"
+    }
+
+    /// The 0-based row of the first screen line containing `text`.
+    static func row(of text: String, in screen: String) -> Int? {
+        screen.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(text) }
     }
 
     /// The demo's process id: the child of the pane's shell.
@@ -266,5 +288,65 @@ struct TerminalKitDemoTmuxTests {
         #expect(screen.contains("demo-exit=143"))
         #expect(try tmux.format("#{alternate_on}") == "0")
         #expect(try tmux.format("#{cursor_flag}") == "1")
+        #expect(try tmux.mouseReporting() == (false, false), "mouse reporting left on after SIGTERM")
+    }
+
+    @Test("A click selects the row or focuses the field under it, the wheel scrolls, reporting ends on quit")
+    func mouseClicksAndWheel() throws {
+        let (tmux, demo) = try makeSession()
+        defer { tmux.killServer() }
+        try tmux.start(command: DemoLocator.command(demo), width: 100, height: 30)
+        var screen = try tmux.waitForScreen("the demo's first frame") { $0.contains("100x30") && $0.contains("› Größe") }
+        #expect(try tmux.mouseReporting() == (true, true), "the demo did not ask for SGR mouse reports")
+
+        // Click the fourth row: it becomes the selection.
+        let hangul = try #require(DemoLocator.row(of: "한국어 텍스트", in: screen))
+        try tmux.click(x: 30, y: hangul)
+        screen = try tmux.waitForScreen("the clicked row selected") { $0.contains("› 한국어 텍스트") }
+        #expect(!screen.contains("› Größe"))
+
+        // Click the text field: it takes the focus, and typing goes there with no report text.
+        let field = try #require(DemoLocator.row(of: " Text:", in: screen))
+        try tmux.click(x: 40, y: field)
+        try tmux.waitForScreen("focus in the text field") { $0.contains("Esc or Tab back to the list") }
+        try tmux.sendLiteral("ok")
+        screen = try tmux.waitForScreen("typed text") { $0.contains("Text: ok") }
+        let fieldLine = screen.split(separator: "\n").first { $0.contains("Text:") } ?? ""
+        #expect(fieldLine.trimmingCharacters(in: .whitespaces) == "Text: ok", "report bytes were typed:\n\(screen)")
+
+        // The wheel over the list scrolls it by three rows; the selection stays on its row.
+        try tmux.wheel(down: true, x: 30, y: hangul)
+        screen = try tmux.waitForScreen("the list scrolled") { !$0.contains("Größe ✓ 日本") }
+        #expect(DemoLocator.row(of: "› 한국어 텍스트", in: screen) == hangul - 3)
+
+        try tmux.sendKeys("Escape")
+        try tmux.waitForScreen("focus back on the list") { $0.contains("q quit") }
+        try tmux.sendKeys("q")
+        try tmux.waitForScreen("the demo to exit") { $0.contains("demo-exit=0") }
+        #expect(try tmux.mouseReporting() == (false, false), "mouse reporting left on after quitting")
+    }
+
+    @Test("--no-mouse asks for no reports, and stray reports select nothing and type nothing")
+    func mouseOff() throws {
+        let (tmux, demo) = try makeSession()
+        defer { tmux.killServer() }
+        try tmux.start(command: DemoLocator.command(demo, ["--no-mouse"]), width: 100, height: 30)
+        var screen = try tmux.waitForScreen("the demo's first frame") { $0.contains("100x30") && $0.contains("› Größe") }
+        #expect(try tmux.mouseReporting() == (false, false), "mouse reporting is on despite --no-mouse")
+
+        // The same bytes a click sends: the selection stays, and the text field receives nothing
+        // but what is typed around them.
+        let hangul = try #require(DemoLocator.row(of: "한국어 텍스트", in: screen))
+        try tmux.click(x: 30, y: hangul)
+        try tmux.sendKeys("Tab")
+        try tmux.sendLiteral("x")
+        let field = try #require(DemoLocator.row(of: " Text:", in: screen))
+        try tmux.click(x: 40, y: field)
+        try tmux.wheel(down: true, x: 30, y: hangul)
+        try tmux.sendLiteral("y")
+        screen = try tmux.waitForScreen("typed text") { $0.contains("Text: xy") }
+        #expect(screen.contains("› Größe ✓ 日本"), "a stray report changed the selection:\n\(screen)")
+        let fieldLine = screen.split(separator: "\n").first { $0.contains("Text:") } ?? ""
+        #expect(fieldLine.trimmingCharacters(in: .whitespaces) == "Text: xy")
     }
 }

@@ -65,6 +65,33 @@ private typealias H = AppHarness
         #expect(effects == [.submit(H.endpoint("flux-dev"), TaskParameters(["prompt": .text("clicked")]))])
     }
 
+    @Test func aClickFocusesAFormField() throws {
+        var state = H.formState("flux-dev")
+        let (x, y) = try #require(Self.position(of: "output_format", in: state))
+        H.send(&state, Self.click(x, y))
+        #expect(state.form?.form.focusedField?.id == "output_format")
+    }
+
+    @Test func aClickOnADialogButtonPressesIt() throws {
+        var state = Self.manyTasks(1)
+        state.tasks.upsert(TaskEntry(endpoint: "flux-dev", parameters: TaskParameters(), phase: .submitting))
+        H.send(&state, .char("q"))
+        let (x, y) = try #require(Self.position(of: "Quit ]", in: state) ?? Self.position(of: "Quit", in: state).flatMap { _ in nil })
+        #expect(H.send(&state, Self.click(x, y)) == [.quit])
+        #expect(state.quitting)
+    }
+
+    @Test func aClickInThePaletteSelectsThenRuns() throws {
+        var state = Self.manyTasks(2)
+        H.send(&state, .char(":"))
+        let (x, y) = try #require(Self.position(of: "Go to the fine-tunes", in: state))
+        H.send(&state, Self.click(x, y))
+        #expect(state.overlay != nil)
+        H.send(&state, Self.click(x, y))
+        #expect(state.overlay == nil)
+        #expect(state.screen == .finetunes)
+    }
+
     @Test func aClickOutsideAnOverlayClosesIt() {
         var state = Self.manyTasks(2)
         H.send(&state, .char("?"))

@@ -53,7 +53,8 @@ struct InputTests {
         #expect(decode(scalars("\u{1B}[15~\u{1B}[24~")) == [.function(5), .function(12)])
         #expect(decode(scalars("\u{1B}[Z")) == [.backTab])
         #expect(decode(scalars("\u{1B}[1;5C\u{1B}[1;3D")) == [.alt("f"), .alt("b")])
-        #expect(decode(scalars("\u{1B}[<0;3;4M")) == [])  // unknown (mouse) sequences are dropped
+        // Unknown sequences (focus events, urxvt mouse reports) are dropped, never typed.
+        #expect(decode(scalars("\u{1B}[I\u{1B}[O\u{1B}[32;3;4M")) == [])
     }
 
     @Test("Bracketed paste arrives as one event")

@@ -33,15 +33,50 @@ enum MouseActions {
             let wasSelected = selectedRow(of: list, in: state) == row
             select(&state, list, row)
             if wasSelected, list != .tasks { return Dispatcher.dispatch(&state, .enter) }
-        case .formField(let id):
-            state.activeForm?.submitFocused = false
-            state.activeForm?.form.focus(id)
+        case .formFields(let area):
+            guard var form = state.form else { return [] }
+            var fields = form.form
+            fields.setViewport(area.size)
+            guard let id = fields.fieldID(at: point, in: area) else { return [] }
+            form.submitFocused = false
+            form.form.focus(id)
+            state.form = form
         case .submitButton:
             return FormActions.submit(&state)
-        case .dialogButton(let index):
+        case .overlayList(let area):
+            return clickList(&state, at: point, in: area)
+        case .dialog(let area):
+            let dialog: ModalDialog?
+            switch state.overlay {
+            case .confirmQuit(let d)?, .confirmDelete(_, let d)?: dialog = d
+            default: dialog = nil
+            }
+            guard let index = dialog?.buttonIndex(at: point, in: area) else { return [] }
             return pressDialogButton(&state, index)
         }
         return []
+    }
+
+    /// A click on a list overlay's item selects it; on the selected item, chooses it.
+    static func clickList(_ state: inout AppState, at point: Point, in area: Rect) -> [AppEffect] {
+        func pick(_ list: inout SelectableList) -> Bool? {
+            // Drawn without its title: the overlay's box carries it (see `AppView.renderOverlay`).
+            var drawn = list
+            drawn.title = nil
+            guard let index = drawn.itemIndex(at: point, in: area) else { return nil }
+            let was = list.selectedIndex == index
+            list.select(index: index)
+            return was
+        }
+        var chosen: Bool?
+        switch state.overlay {
+        case .palette(var list)?: chosen = pick(&list); state.overlay = .palette(list)
+        case .copyMenu(let id, var list)?: chosen = pick(&list); state.overlay = .copyMenu(taskID: id, picker: list)
+        case .choices(let field, var list)?: chosen = pick(&list); state.overlay = .choices(field: field, list: list)
+        case .useFinetune(let id, var list)?: chosen = pick(&list); state.overlay = .useFinetune(finetuneID: id, list: list)
+        default: break
+        }
+        return chosen == true ? OverlayActions.choose(&state) : []
     }
 
     static func selectedRow(of list: FrameLayout.List, in state: AppState) -> Int? {

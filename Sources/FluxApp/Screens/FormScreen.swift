@@ -324,7 +324,7 @@ public struct FormState: Sendable, Equatable {
         let inner = area.inset(horizontal: 1, vertical: 1)
         let rows = inner.splitRows([.fill(), .fixed(1), .fixed(1)])
         var f = form
-        let fieldsArea = previewPlacement(in: area).map { rows[0].droppingRight($0.frame.width + 1) } ?? rows[0]
+        let fieldsArea = self.fieldsArea(in: area)
         f.setViewport(fieldsArea.size)
         f.render(into: &buffer, in: fieldsArea, theme: theme, focused: !submitFocused)
         // Status line: problems or completion candidates.
@@ -347,6 +347,12 @@ public struct FormState: Sendable, Equatable {
     }
 
     static let submitLabel = "[ Submit ]"
+
+    /// Where the fields go when the form is drawn in `area` (beside the preview, if any).
+    func fieldsArea(in area: Rect) -> Rect {
+        let rows = area.inset(horizontal: 1, vertical: 1).splitRows([.fill(), .fixed(1), .fixed(1)])
+        return previewPlacement(in: area).map { rows[0].droppingRight($0.frame.width + 1) } ?? rows[0]
+    }
 
     /// The focused image field's file, when it is a readable image: previewed beside the fields.
     public var previewPath: String? {

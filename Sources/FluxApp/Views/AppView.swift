@@ -67,6 +67,7 @@ public enum AppView {
                 let buttonRow = inner.splitRows([.fill(), .fixed(1), .fixed(1)])[2]
                 layout.add(Rect(x: buttonRow.x, y: buttonRow.y, width: min(buttonRow.width, FormState.submitLabel.count), height: 1),
                            .submitButton)
+                if let fields = state.form?.fieldsArea(in: content) { layout.add(fields, .formFields(fields)) }
             }
         case .composer:
             break
@@ -171,9 +172,11 @@ public enum AppView {
             break  // drawn by `renderFullPreview`, which needs the preview cache
         case .confirmQuit(let dialog), .confirmDelete(_, let dialog):
             dialog.render(into: &buffer, in: area, theme: theme)
+            layout.add(dialog.frame(in: area), .dialog(area))
         case .copyMenu(_, let picker), .palette(let picker), .choices(_, let picker), .useFinetune(_, let picker):
             let frame = area.centered(width: min(area.width - 4, 60), height: min(area.height - 2, picker.items.count + 4))
             layout.setList(.overlay, frame)
+            layout.add(frame, .overlayList(frame.inset(horizontal: 1, vertical: 1)))
             buffer.fill(frame, style: theme.style(.dialog))
             buffer.drawBox(frame, style: theme.style(.borderFocused), title: picker.title, titleStyle: theme.style(.title))
             var inner = picker

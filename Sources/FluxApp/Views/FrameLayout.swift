@@ -15,9 +15,13 @@ public struct FrameLayout: Sendable, Equatable {
         case tab(Screen)
         /// A row of a list: the list's own row number (not the screen row).
         case row(List, Int)
-        case formField(String)
+        /// The form's fields, drawn in this rect (the widget knows which field is where).
+        case formFields(Rect)
         case submitButton
-        case dialogButton(Int)
+        /// A list overlay's items, drawn in this rect.
+        case overlayList(Rect)
+        /// A dialog drawn centred in this rect.
+        case dialog(Rect)
     }
 
     public struct Region: Sendable, Equatable {

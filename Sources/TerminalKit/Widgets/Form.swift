@@ -15,6 +15,9 @@
 //
 // Call `setViewport(_:)` with the size the view will give the form (from your layout), so
 // scrolling and multi-line fields match what is drawn; rendering copes either way.
+//
+// Mouse: `fieldID(at:in:)` says which field's block (label, control, message line) a click hit,
+// from the same `blockLayout(in:)` that `render` draws with; the app then calls `focus(_:)`.
 
 /// The editing control of a form field.
 public enum FormControl: Hashable, Sendable {
@@ -223,6 +226,32 @@ public struct Form: InteractiveWidget, Hashable, Sendable {
         return Swift.max(0, o)
     }
 
+    /// Where `render` puts the field blocks within `area`.
+    private struct BlockLayout {
+        /// The rows the blocks scroll in (the hint line below is excluded).
+        var area: Rect
+        /// Block rows scrolled out above `area`.
+        var offset: Int
+        /// Top row of each field's block, counted from the first block.
+        var starts: [Int]
+    }
+
+    private func blockLayout(in area: Rect) -> BlockLayout {
+        let height = Form.blocksHeight(area.height)
+        return BlockLayout(
+            area: area.top(height), offset: effectiveOffset(height: height, current: scrollOffset), starts: blockStarts())
+    }
+
+    /// The id of the field whose block is drawn at `point` when the form is rendered in `area`;
+    /// nil for the hint line and empty space.
+    public func fieldID(at point: Point, in area: Rect) -> String? {
+        let blocks = blockLayout(in: area)
+        guard blocks.area.contains(point) else { return nil }
+        let row = point.y - blocks.area.y + blocks.offset
+        return fields.indices.first { row >= blocks.starts[$0] && row < blocks.starts[$0] + fields[$0].blockHeight }
+            .map { fields[$0].id }
+    }
+
     private mutating func scrollToFocus() {
         guard viewport.height > 0 else { return }
         scrollOffset = effectiveOffset(height: Form.blocksHeight(viewport.height), current: scrollOffset)
@@ -298,11 +327,12 @@ public struct Form: InteractiveWidget, Hashable, Sendable {
     public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, focused: Bool) {
         guard !area.isEmpty else { return }
         buffer.fill(area, style: theme.style(.text))
-        let blocksHeight = Form.blocksHeight(area.height)
-        let blockArea = area.top(blocksHeight)
+        let blocks = blockLayout(in: area)
+        let blockArea = blocks.area
+        let blocksHeight = blockArea.height
         let labelWidth = labelColumnWidth(totalWidth: area.width)
-        let offset = effectiveOffset(height: blocksHeight, current: scrollOffset)
-        let starts = blockStarts()
+        let offset = blocks.offset
+        let starts = blocks.starts
         for (i, field) in fields.enumerated() {
             let top = starts[i] - offset
             if top >= blocksHeight { break }

@@ -2,7 +2,7 @@
 //
 // Why generated: the list of keys is the same data the app matches events against, so help never
 // drifts from behaviour. Bindings are grouped under their `group` heading in first-seen order.
-// ↑/↓ k/j, PgUp/PgDn, Home/End scroll; Esc, "?", "q" or Enter close it.
+// ↑/↓ k/j, PgUp/PgDn, Home/End and the mouse wheel scroll; Esc, "?", "q" or Enter close it.
 
 public enum HelpOutcome: Hashable, Sendable {
     case handled
@@ -60,6 +60,7 @@ public struct HelpOverlay: InteractiveWidget, Hashable, Sendable {
         case .pageDown, .char(" "): scrollOffset += page
         case .home, .char("g"): scrollOffset = 0
         case .end, .char("G"): scrollOffset = maxOffset
+        case .mouse(let m): scrollOffset += m.scrollDelta ?? 0
         default: return .handled
         }
         scrollOffset = Swift.min(Swift.max(0, scrollOffset), maxOffset)

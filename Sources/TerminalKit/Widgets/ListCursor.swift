@@ -9,6 +9,10 @@
 // uses (PgUp/PgDn and scrolling depend on it). Rendering re-checks against the real height, so a
 // stale value never hides the selection.
 
+// Mouse: the wheel (`.mouse` scroll events through `handleNavigation`) scrolls the view by
+// `MouseEvent.wheelRows`, dragging the selection along only as far as it must stay visible;
+// `row(at:in:)` maps a click to a row with the same `visibleRange` the owners draw with.
+
 /// Selected row and first visible row.
 public struct ListCursor: Hashable, Sendable {
     /// Number of rows.
@@ -58,6 +62,25 @@ public struct ListCursor: Hashable, Sendable {
         select((selected ?? 0) + delta)
     }
 
+    /// Scrolls the view by `delta` rows (the wheel). The selection stays where it is unless it
+    /// would leave the view; then it moves to the nearest visible row. Without a known viewport
+    /// the selection itself moves.
+    public mutating func scroll(by delta: Int) {
+        guard count > 0 else { return }
+        guard viewportHeight > 0 else { return move(by: delta) }
+        offset = Swift.min(Swift.max(0, offset + delta), Swift.max(0, count - viewportHeight))
+        if let s = selected { selected = Swift.min(Swift.max(s, offset), offset + viewportHeight - 1, count - 1) }
+    }
+
+    /// The row drawn at `point` when the rows are drawn one per line from the top of `rows`
+    /// (as `visibleRange(height: rows.height)` lays them out); nil outside the rows.
+    public func row(at point: Point, in rows: Rect) -> Int? {
+        guard rows.contains(point) else { return nil }
+        let visible = visibleRange(height: rows.height)
+        let row = visible.lowerBound + point.y - rows.y
+        return visible.contains(row) ? row : nil
+    }
+
     /// Minimal scroll so that the selection is visible in `viewportHeight` rows.
     mutating func scrollToSelection() {
         offset = ListCursor.offset(for: selected, count: count, current: offset, height: viewportHeight)
@@ -82,8 +105,9 @@ public struct ListCursor: Hashable, Sendable {
         return o..<Swift.min(count, o + Swift.max(0, height))
     }
 
-    /// Handles navigation keys: ↑/↓, k/j, Home/End, g/G, PgUp/PgDn, Ctrl-U/Ctrl-D (half page).
-    /// Returns true when the key was a navigation key (even if the selection could not move).
+    /// Handles navigation keys: ↑/↓, k/j, Home/End, g/G, PgUp/PgDn, Ctrl-U/Ctrl-D (half page),
+    /// and the mouse wheel. Returns true when the key was a navigation key (even if the selection
+    /// could not move).
     public mutating func handleNavigation(_ key: KeyEvent, vimKeys: Bool = true) -> Bool {
         switch key {
         case .up: move(by: -1)
@@ -98,6 +122,9 @@ public struct ListCursor: Hashable, Sendable {
         case .pageDown: move(by: pageSize)
         case .ctrl("u"): move(by: -Swift.max(1, pageSize / 2))
         case .ctrl("d"): move(by: Swift.max(1, pageSize / 2))
+        case .mouse(let m):
+            guard let delta = m.scrollDelta else { return false }
+            scroll(by: delta)
         default: return false
         }
         return true

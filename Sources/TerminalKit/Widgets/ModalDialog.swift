@@ -5,6 +5,8 @@
 // keyboard-only interaction: ←/→, Tab/Shift-Tab (or h/l) choose a button, Enter or Space presses
 // it, the first letter of a button presses it directly, Esc dismisses (the app treats that as
 // cancel). Every other key is swallowed (`.handled`) because the dialog is modal.
+// Mouse: `buttonIndex(at:in:)` says which button a click hit, from the same `buttonFrames(in:)`
+// that `render` draws the buttons in.
 
 public enum DialogOutcome: Hashable, Sendable {
     case handled
@@ -82,6 +84,27 @@ public struct ModalDialog: InteractiveWidget, Hashable, Sendable {
         return area.centered(width: width, height: height)
     }
 
+    /// The button labels as drawn ("[ OK ]").
+    private var buttonLabels: [String] { buttons.map { "[ " + $0 + " ]" } }
+
+    /// Where each button is drawn when the dialog is centred in `area` (empty when squeezed out).
+    private func buttonFrames(in area: Rect) -> [Rect] {
+        // Buttons on the last row inside the border and padding, centred, two columns apart.
+        let inner = frame(in: area).inset(horizontal: 2, vertical: 1)
+        let widths = buttonLabels.map(\.displayWidth)
+        let total = widths.reduce(0, +) + 2 * (widths.count - 1)
+        var x = inner.x + Swift.max(0, (inner.width - total) / 2)
+        return widths.map { width in
+            defer { x += width + 2 }
+            return Rect(x: x, y: inner.maxY - 1, width: width, height: 1).intersection(inner)
+        }
+    }
+
+    /// The index of the button drawn at `point` when the dialog is rendered in `area`.
+    public func buttonIndex(at point: Point, in area: Rect) -> Int? {
+        buttonFrames(in: area).firstIndex { $0.contains(point) }
+    }
+
     public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, focused: Bool = true) {
         guard !area.isEmpty else { return }
         buffer.cursor = nil  // the dialog owns the keyboard; hide any field cursor behind it
@@ -98,15 +121,9 @@ public struct ModalDialog: InteractiveWidget, Hashable, Sendable {
         for (i, line) in lines.prefix(messageRows).enumerated() {
             buffer.write(line, x: inner.x, y: inner.y + 1 + i, style: dialogStyle, clip: inner)
         }
-        // Buttons on the last inner row, centred.
-        let labels = buttons.map { "[ " + $0 + " ]" }
-        let total = labels.reduce(0) { $0 + $1.displayWidth } + 2 * (labels.count - 1)
-        var x = inner.x + Swift.max(0, (inner.width - total) / 2)
-        let y = inner.maxY - 1
-        for (i, label) in labels.enumerated() {
+        for (i, (label, button)) in zip(buttonLabels, buttonFrames(in: area)).enumerated() where !button.isEmpty {
             let style = i == selectedButton ? theme.style(.buttonFocused) : theme.style(.button)
-            let used = buffer.write(label, x: x, y: y, style: style, clip: inner)
-            x += used + 2
+            buffer.write(label, x: button.x, y: button.y, style: style, clip: inner)
         }
     }
 }

@@ -9,6 +9,8 @@
 // filter (space-separated words must all match, case-insensitive); while filtering, editing keys
 // go to the filter, Enter or ↑/↓ keep it and return to the list, Esc clears it. Esc on a list with
 // a filter clears the filter; otherwise Esc is `.ignored` for the parent.
+// Mouse: the wheel scrolls (see `ListCursor`); `itemIndex(at:in:)` says which item a click hit,
+// from the same `layout(in:)` that `render` draws with.
 
 /// One row of a `SelectableList`.
 public struct ListItem: Hashable, Sendable, Identifiable {
@@ -201,6 +203,9 @@ public struct SelectableList: InteractiveWidget, Hashable, Sendable {
         case .up, .down, .pageUp, .pageDown:
             isFiltering = false
             return handle(key)
+        case .mouse(let m) where m.scrollDelta != nil:
+            isFiltering = false
+            return handle(key)
         default:
             let old = filter
             let outcome = filterField.handle(key)
@@ -216,24 +221,58 @@ public struct SelectableList: InteractiveWidget, Hashable, Sendable {
         }
     }
 
+    /// Where `render` puts each part within `area`.
+    private struct Layout {
+        /// Inside the border, or below the title line.
+        var inner: Rect
+        /// The "/ filter" line, when shown.
+        var filterLine: Rect?
+        /// The rows plus the scrollbar column.
+        var listArea: Rect
+        /// The rows alone.
+        var rowsArea: Rect
+        var needsScrollbar: Bool
+    }
+
+    private func layout(in area: Rect) -> Layout {
+        var inner = area
+        if bordered {
+            inner = area.inset(1)
+        } else if let title, !title.isEmpty, area.height > 1 {
+            inner = area.droppingTop(1)
+        }
+        var listArea = inner
+        var filterLine: Rect? = nil
+        if (isFiltering || !filter.isEmpty) && inner.height > 1 {
+            listArea = inner.droppingBottom(1)
+            filterLine = inner.bottom(1)
+        }
+        let needsScrollbar = matches.count > listArea.height && listArea.width > 2
+        return Layout(
+            inner: inner, filterLine: filterLine, listArea: listArea,
+            rowsArea: needsScrollbar ? listArea.droppingRight(1) : listArea, needsScrollbar: needsScrollbar)
+    }
+
+    /// The index into `items` of the row drawn at `point` when the list is rendered in `area`;
+    /// nil for the border, title, filter line, scrollbar and empty space.
+    public func itemIndex(at point: Point, in area: Rect) -> Int? {
+        guard !matches.isEmpty, let position = cursor.row(at: point, in: layout(in: area).rowsArea) else { return nil }
+        return matches[position]
+    }
+
     public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, focused: Bool) {
         guard !area.isEmpty else { return }
         buffer.fill(area, style: theme.style(.text))
-        var inner = area
+        let regions = layout(in: area)
         if bordered {
             let borderStyle = theme.style(focused ? .borderFocused : .border)
             buffer.drawBox(area, style: borderStyle, title: title, titleStyle: theme.style(.title))
-            inner = area.inset(1)
         } else if let title, !title.isEmpty, area.height > 1 {
             buffer.writeLine(title, in: area.row(0), style: theme.style(.title))
-            inner = area.droppingTop(1)
         }
-        guard !inner.isEmpty else { return }
-        var listArea = inner
-        let showFilterLine = isFiltering || !filter.isEmpty
-        if showFilterLine && inner.height > 1 {
-            listArea = inner.droppingBottom(1)
-            let line = inner.bottom(1)
+        guard !regions.inner.isEmpty else { return }
+        let listArea = regions.listArea
+        if let line = regions.filterLine {
             let count = " \(matches.count)/\(items.count)"
             let countWidth = Swift.min(count.displayWidth, Swift.max(0, line.width - 3))
             buffer.write("/", x: line.x, y: line.y, style: theme.style(.accent), clip: line)
@@ -255,8 +294,7 @@ public struct SelectableList: InteractiveWidget, Hashable, Sendable {
             return
         }
         let range = cursor.visibleRange(height: listArea.height)
-        let needsScrollbar = matches.count > listArea.height && listArea.width > 2
-        let rowsArea = needsScrollbar ? listArea.droppingRight(1) : listArea
+        let rowsArea = regions.rowsArea
         let terms = filter.lowercased().split(separator: " ").map(String.init)
         for (k, pos) in range.enumerated() {
             let item = items[matches[pos]]
@@ -290,7 +328,7 @@ public struct SelectableList: InteractiveWidget, Hashable, Sendable {
                 highlight(terms, in: titleText, at: titleRect, into: &buffer, theme: theme)
             }
         }
-        if needsScrollbar {
+        if regions.needsScrollbar {
             drawScrollbar(into: &buffer, in: listArea.right(1), total: matches.count, visible: range, theme: theme)
         }
     }

@@ -4,8 +4,9 @@
 // sized by rule (fixed / min / flex) so the prompt column absorbs spare width, every cell is
 // truncated with "…", and only visible rows are drawn, whatever the row count.
 //
-// Keys: the same navigation as `SelectableList` (↑/↓ k/j, Home/End g/G, PgUp/PgDn, Ctrl-U/D);
-// Enter activates the selected row; other keys are `.ignored`.
+// Keys: the same navigation as `SelectableList` (↑/↓ k/j, Home/End g/G, PgUp/PgDn, Ctrl-U/D, the
+// mouse wheel); Enter activates the selected row; other keys are `.ignored`. `rowIndex(at:in:)`
+// says which row a click hit, from the same `layout(in:)` that `render` draws with.
 
 /// How wide a column is.
 public enum ColumnWidth: Hashable, Sendable {
@@ -148,19 +149,41 @@ public struct Table: InteractiveWidget, Hashable, Sendable {
         return .ignored
     }
 
+    /// Where `render` puts each part within `area`.
+    private struct Layout {
+        /// Rows below the header, scrollbar column included.
+        var body: Rect
+        /// Columns left for cells (the scrollbar takes the last one when shown).
+        var contentWidth: Int
+        var needsScrollbar: Bool
+        /// The data rows' cells: `body` without the scrollbar column.
+        var rowsArea: Rect { Rect(x: body.x, y: body.y, width: contentWidth, height: body.height) }
+    }
+
+    private func layout(in area: Rect) -> Layout {
+        let body = showHeader ? area.droppingTop(1) : area
+        let needsScrollbar = rows.count > body.height && area.width > 2
+        return Layout(body: body, contentWidth: needsScrollbar ? area.width - 1 : area.width, needsScrollbar: needsScrollbar)
+    }
+
+    /// The index into `rows` of the row drawn at `point` when the table is rendered in `area`;
+    /// nil for the header, the scrollbar and empty space.
+    public func rowIndex(at point: Point, in area: Rect) -> Int? {
+        cursor.row(at: point, in: layout(in: area).rowsArea)
+    }
+
     public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, focused: Bool) {
         guard !area.isEmpty else { return }
         buffer.fill(area, style: theme.style(.text))
-        var body = area
-        let needsScrollbar = rows.count > (area.height - (showHeader ? 1 : 0)) && area.width > 2
-        let contentWidth = needsScrollbar ? area.width - 1 : area.width
+        let regions = layout(in: area)
+        let body = regions.body
+        let contentWidth = regions.contentWidth
         let widths = Table.columnWidths(columns, totalWidth: contentWidth, spacing: spacing)
         if showHeader {
             let headerStyle = theme.style(.header)
             let headerRow = Rect(x: area.x, y: area.y, width: contentWidth, height: 1)
             buffer.fill(area.row(0), style: headerStyle)
             drawCells(columns.map(\.title), roles: [], widths: widths, in: headerRow, style: headerStyle, theme: theme, into: &buffer)
-            body = area.droppingTop(1)
         }
         guard !body.isEmpty else { return }
         if rows.isEmpty {
@@ -170,13 +193,13 @@ public struct Table: InteractiveWidget, Hashable, Sendable {
         let range = cursor.visibleRange(height: body.height)
         for (k, i) in range.enumerated() {
             let row = rows[i]
-            let rect = Rect(x: body.x, y: body.y + k, width: contentWidth, height: 1)
+            let rect = regions.rowsArea.row(k)
             let isSelected = i == cursor.selected
             let style = isSelected ? theme.style(focused ? .selection : .selectionInactive) : theme.style(.text)
             buffer.fill(rect, style: style)
             drawCells(row.cells, roles: isSelected ? [] : row.roles, widths: widths, in: rect, style: style, theme: theme, into: &buffer)
         }
-        if needsScrollbar {
+        if regions.needsScrollbar {
             drawScrollbar(into: &buffer, in: body.right(1), total: rows.count, visible: range, theme: theme)
         }
     }
