@@ -1,7 +1,8 @@
 // The help overlay ("?"), generated from key bindings.
 //
-// Why generated: the list of keys is the same data the app matches events against, so help never
-// drifts from behaviour. Bindings are grouped under their `group` heading in first-seen order.
+// Why generated: the app builds the bindings from the same action records its dispatcher matches
+// keys against (FluxApp's `ActionCatalog.help`), with the keys in force, so help never drifts from
+// behaviour. Bindings are grouped under their `group` heading in first-seen order.
 // ↑/↓ k/j, PgUp/PgDn, Home/End and the mouse wheel scroll; Esc, "?", "q" or Enter close it.
 
 public enum HelpOutcome: Hashable, Sendable {
