@@ -59,6 +59,20 @@ private typealias H = AppHarness
         #expect(state.screen == .picker)
     }
 
+    @Test func theComposerSettingsKeepTheFocusAtTheirEnds() {
+        var state = H.state()
+        state.screen = .composer
+        state.composer.focus = .fields
+        let count = state.composer.form.form.fields.count
+        for _ in 0..<(count + 3) { H.send(&state, .down) }
+        #expect(state.composer.form.form.focusIndex == count - 1)
+        #expect(!state.composer.form.submitFocused)
+        for _ in 0..<(count + 3) { H.send(&state, .up) }
+        #expect(state.composer.form.form.focusIndex == 0)
+        #expect(!state.composer.form.submitFocused)
+        #expect(state.composer.focus == .fields)
+    }
+
     @Test func aDisabledActionSaysWhyInsteadOfDoingNothing() {
         var state = H.tasksState(tasks: [])
         #expect(H.send(&state, .char("r")).isEmpty)

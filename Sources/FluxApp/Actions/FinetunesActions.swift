@@ -103,12 +103,14 @@ enum ComposerActions {
         },
         Action("next-setting", keys: [.down, .enter], keyLabel: "↓/Enter (settings)", title: "Next setting", group: group,
                inPalette: false, when: focus(.fields)) { state in
-            state.composer.form.moveFocus(forward: true)
+            // The composer draws no Submit button (Ctrl-S submits): the last setting keeps the focus.
+            let form = state.composer.form.form
+            if form.focusIndex < form.fields.count - 1 { state.composer.form.moveFocus(forward: true) }
             return []
         },
         Action("previous-setting", keys: [.up], keyLabel: "↑ (settings)", title: "Previous setting", group: group, inPalette: false,
                when: focus(.fields)) { state in
-            state.composer.form.moveFocus(forward: false)
+            if state.composer.form.form.focusIndex > 0 { state.composer.form.moveFocus(forward: false) }
             return []
         },
         Action("submit", keys: [.ctrl("s")], title: "Submit the fine-tune", group: group, hint: "submit", when: notEditing) { state in
