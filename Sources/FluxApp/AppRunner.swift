@@ -146,7 +146,9 @@ public final class AppRunner: Sendable {
         case .copy(let text, let what):
             Task.detached {
                 let via = SystemActions.copy(text)
-                continuation.yield(.notice("Copied \(what) \(text) via \(via)", isError: false))
+                // Short values are repeated in the message; a whole command is not.
+                let shown = text.count <= 80 && !text.contains("\n") ? " \(text)" : ""
+                continuation.yield(.notice("Copied \(what)\(shown) via \(via)", isError: false))
             }
         case .openFolder(let path), .openFile(let path):
             Task.detached {

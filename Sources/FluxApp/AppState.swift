@@ -37,11 +37,14 @@ public struct ServerInfo: Sendable, Equatable {
     public var label: String
     public var isSimulator: Bool
     public var credits: Double?
+    /// The API's base URL (for "copy as curl").
+    public var url: URL?
 
-    public init(label: String, isSimulator: Bool, credits: Double? = nil) {
+    public init(label: String, isSimulator: Bool, credits: Double? = nil, url: URL? = nil) {
         self.label = label
         self.isSimulator = isSimulator
         self.credits = credits
+        self.url = url
     }
 }
 

@@ -38,7 +38,8 @@ enum InteractiveApp {
                 else if backend.isSimulator { notice = "No API key set: using the built-in simulator. Set BFL_API_KEY to use the real API." }
                 let runner = AppRunner(backend: terminal, engine: engine, store: store, client: backend.client,
                                        theme: loaded.theme,
-                                       server: ServerInfo(label: serverLabel, isSimulator: backend.isSimulator),
+                                       server: ServerInfo(label: serverLabel, isSimulator: backend.isSimulator,
+                                                          url: backend.client.configuration.serverURL),
                                        startupNotice: notice, keyBindings: config.keyBindings,
                                        mouse: mouse)
                 await runner.run()

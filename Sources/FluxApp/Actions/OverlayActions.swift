@@ -1,4 +1,5 @@
 import FluxAPI
+import Foundation
 import TerminalKit
 
 /// Keys of whatever is drawn over the screen. Every overlay closes on one Esc, even while its list
@@ -49,6 +50,10 @@ enum OverlayActions {
                 }
                 return [.copy(String(seed), what: "seed")]
             case "path": return task.outputs.first.map { [.copy($0, what: "path")] } ?? []
+            case "curl":
+                guard let endpoint = EndpointRegistry.endpoint(named: task.endpoint) else { return [] }
+                let server = state.server.url ?? URL(string: "https://api.bfl.ai")!
+                return [.copy(CurlCommand.make(endpoint, task.parameters, serverURL: server), what: "curl command")]
             default: return [.copy(task.remoteID ?? task.id, what: "task id")]
             }
         case .choices(let field, let list):

@@ -65,6 +65,9 @@ enum TaskListActions {
             var items = [ListItem(id: "seed", title: "Seed", detail: task.seed.map(String.init) ?? "none"),
                          ListItem(id: "id", title: "Task id", detail: task.remoteID ?? task.id)]
             if let path = task.outputs.first { items.insert(ListItem(id: "path", title: "Output path", detail: path), at: 1) }
+            if EndpointRegistry.endpoint(named: task.endpoint) != nil {
+                items.append(ListItem(id: "curl", title: "curl command", detail: "the request, key as $BFL_API_KEY"))
+            }
             state.overlay = .copyMenu(taskID: task.id, picker: SelectableList(items: items, title: "Copy", filterable: false))
             return []
         },
