@@ -74,7 +74,9 @@ public final class AppRunner: Sendable {
         let store = self.store
         Task.detached(priority: .userInitiated) {
             do {
-                continuation.yield(.tasksLoaded(try store.tasks()))
+                let tasks = try store.tasks()
+                continuation.yield(.tasksLoaded(tasks))
+                continuation.yield(.promptHistoryLoaded(PromptHistory(tasks: tasks)))
                 continuation.yield(.finetunesLoaded(try store.finetunes()))
             } catch {
                 continuation.yield(.tasksLoaded([]))

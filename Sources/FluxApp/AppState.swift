@@ -23,6 +23,8 @@ public enum Overlay: Sendable, Equatable {
     /// "Copy what?" for the selected task.
     case copyMenu(taskID: String, picker: SelectableList)
     case palette(SelectableList)
+    /// Ctrl-R in a prompt field: earlier prompts, filtered as you type.
+    case promptSearch(SelectableList)
     /// The options of a form's choice field.
     case choices(field: String, list: SelectableList)
     case confirmDelete(finetuneID: String, dialog: ModalDialog)
@@ -73,6 +75,8 @@ public struct AppState: Sendable {
     public var colorMode: ColorMode = .c256
     /// Decoded image previews; views draw from here and never decode.
     public var previews = PreviewCache(capacity: 32)
+    /// Earlier prompts, for ↑/↓ and Ctrl-R in prompt fields.
+    public var promptHistory = PromptHistory()
     /// The keys in force (defaults, or config.toml's `[keys]`).
     public var keyBindings = KeyBindings()
     /// Whether clicks and the wheel are used (`--no-mouse`, `mouse = false`).
@@ -104,6 +108,8 @@ public enum AppEvent: Sendable {
     case taskUpdated(TaskEntry)
     /// The stored tasks, at start.
     case tasksLoaded([TaskEntry])
+    /// The prompts of the stored tasks (built off the loop with them).
+    case promptHistoryLoaded(PromptHistory)
     /// Once a second, to advance elapsed times and expire toasts.
     case tick(Date)
     case credits(Double?)

@@ -17,8 +17,15 @@ public enum AppUpdate {
             state.tasks.load(tasks)
             state.lastSeed = state.tasks.all.first { $0.seed != nil }?.seed
             return []
+        case .promptHistoryLoaded(let history):
+            // Prompts used since start-up (already in the list) stay newest.
+            let recent = state.promptHistory.prompts
+            state.promptHistory = history
+            for prompt in recent.reversed() { state.promptHistory.add(prompt) }
+            return []
         case .taskUpdated(let task):
             let previous = state.tasks.task(id: task.id)
+            if previous == nil, let prompt = task.parameters["prompt"]?.promptText { state.promptHistory.add(prompt) }
             state.tasks.upsert(task)
             if let seed = task.seed, previous?.seed != seed { state.lastSeed = seed }
             if previous?.phase != task.phase {

@@ -15,6 +15,8 @@ private typealias H = AppHarness
         var state = H.tasksState()
         _ = AppUpdate.update(&state, .finetunesLoaded([FinetuneEntry(id: "ft-1", comment: "cats", statusText: "Ready")]))
         state.form = FormState(endpoint: H.endpoint("flux-dev"))
+        // Off the prompt, where Ctrl-R searches the prompt history instead (AroundTheTaskTests).
+        state.form?.form.focus("seed")
         state.screen = screen
         return state
     }

@@ -25,4 +25,88 @@ private typealias H = AppHarness
         #expect(effects == [.copy(expected, what: "curl command")])
         #expect(expected.contains("http://127.0.0.1:9999/v1/\(task.endpoint)"))
     }
+
+    // MARK: prompt history
+
+    static func task(_ prompt: String, _ minute: Double) -> TaskEntry {
+        TaskEntry(endpoint: "flux-dev", parameters: TaskParameters(["prompt": .text(prompt)]), phase: .done,
+                  createdAt: H.epoch.addingTimeInterval(minute * 60))
+    }
+
+    @Test func theHistoryHoldsEachPromptOnceNewestFirst() {
+        var history = PromptHistory(tasks: [Self.task("b", 2), Self.task("a", 1), Self.task("c", 3), Self.task("a", 4)])
+        #expect(history.prompts == ["a", "c", "b"])
+        history.add("b")
+        #expect(history.prompts == ["b", "a", "c"])
+        history.add("")
+        #expect(history.prompts == ["b", "a", "c"])
+    }
+
+    static func formWithHistory() -> AppState {
+        var state = H.formState("flux-dev")
+        _ = AppUpdate.update(&state, .promptHistoryLoaded(PromptHistory(tasks: [Self.task("old lighthouse", 1), Self.task("new harbour", 2)])))
+        H.focus("prompt", &state)
+        return state
+    }
+
+    @Test func upAndDownWalkEarlierPromptsAndComeBackToWhatWasTyped() {
+        var state = Self.formWithHistory()
+        H.type("draft", &state)
+        H.send(&state, .up)
+        #expect(H.fieldText("prompt", state) == "new harbour")
+        H.send(&state, .up)
+        #expect(H.fieldText("prompt", state) == "old lighthouse")
+        H.send(&state, .up)
+        #expect(H.fieldText("prompt", state) == "old lighthouse")
+        #expect(state.form?.form.focusedField?.id == "prompt")
+        H.send(&state, .down)
+        #expect(H.fieldText("prompt", state) == "new harbour")
+        H.send(&state, .down)
+        #expect(H.fieldText("prompt", state) == "draft")
+        H.send(&state, .down)
+        #expect(state.form?.form.focusedField?.id != "prompt")
+    }
+
+    @Test func typingEndsTheWalk() {
+        var state = Self.formWithHistory()
+        H.send(&state, .up)
+        H.type(" again", &state)
+        #expect(H.fieldText("prompt", state) == "new harbour again")
+        H.send(&state, .down)
+        #expect(state.form?.form.focusedField?.id != "prompt")
+    }
+
+    @Test func ctrlRSearchesEarlierPrompts() {
+        var state = Self.formWithHistory()
+        H.send(&state, .ctrl("r"))
+        guard case .promptSearch? = state.overlay else {
+            Issue.record("no search")
+            return
+        }
+        H.type("light", &state)
+        #expect(H.screen(state).contains("old lighthouse"))
+        #expect(!H.screen(state).contains("new harbour"))
+        H.send(&state, .enter)
+        #expect(state.overlay == nil)
+        #expect(H.fieldText("prompt", state) == "old lighthouse")
+    }
+
+    @Test func ctrlROffThePromptStillClearsTheSeed() {
+        var state = Self.formWithHistory()
+        H.focus("seed", &state)
+        H.type("42", &state)
+        H.send(&state, .ctrl("r"))
+        #expect(state.overlay == nil)
+        #expect(H.fieldText("seed", state) == "")
+    }
+
+    @Test func aSubmittedPromptJoinsTheHistoryAtOnce() {
+        var state = Self.formWithHistory()
+        _ = AppUpdate.update(&state, .taskUpdated(Self.task("brand new", 3)))
+        #expect(state.promptHistory.prompts.first == "brand new")
+        // The stored history arriving later keeps it first.
+        _ = AppUpdate.update(&state, .promptHistoryLoaded(PromptHistory(tasks: [Self.task("stored", 0)])))
+        #expect(state.promptHistory.prompts.first == "brand new")
+        #expect(state.promptHistory.prompts.contains("stored"))
+    }
 }

@@ -195,6 +195,7 @@ import Testing
         #expect(H.fieldText("seed", state) == "987654")
         #expect(H.parameters(state)["seed"] == .integer(987_654))
         #expect(H.screen(state).contains("987654"))
+        H.focus("guidance", &state)  // on the prompt, Ctrl-R searches earlier prompts
         H.send(&state, .ctrl("r"))
         #expect(H.fieldText("seed", state) == "")
         #expect(H.parameters(state)["seed"] == nil)

@@ -341,7 +341,7 @@ import Testing
             return
         }
         #expect(id == "t-done")
-        #expect(menu.items.map(\.id) == ["seed", "path", "id"])
+        #expect(menu.items.map(\.id) == ["seed", "path", "id", "curl"])
         let screen = H.screen(state)
         #expect(screen.contains("Copy"))
         #expect(screen.contains("Output path"))
@@ -350,7 +350,7 @@ import Testing
         #expect(state.overlay == nil)
         H.send(&state, [.char("y"), .down])
         #expect(H.send(&state, .enter) == [.copy("/tmp/flux-out/2026-01-01/red-fox.png", what: "path")])
-        H.send(&state, [.char("y"), .end])
+        H.send(&state, [.char("y"), .down, .down])
         #expect(H.send(&state, .enter) == [.copy("remote-t-done", what: "task id")])
         // Esc closes without copying.
         H.send(&state, .char("y"))

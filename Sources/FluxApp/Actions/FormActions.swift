@@ -10,6 +10,27 @@ enum FormActions {
     static func fieldActions(_ group: String) -> [Action] {
         let hasForm: @Sendable (AppState) -> Bool = { $0.activeForm != nil }
         return [
+            Action("history-older", keys: [.up], keyLabel: "↑ (prompt)", title: "Earlier prompt (from every session)", group: group,
+                   inPalette: false, when: { $0.activeForm?.promptFocused == true && !$0.promptHistory.prompts.isEmpty }) { state in
+                let prompts = state.promptHistory.prompts
+                _ = state.activeForm?.walkHistory(prompts, older: true)
+                return []
+            },
+            Action("history-newer", keys: [.down], keyLabel: "↓ (prompt)", title: "Later prompt, then what you typed", group: group,
+                   inPalette: false, when: { $0.activeForm?.historyWalk != nil }) { state in
+                let prompts = state.promptHistory.prompts
+                _ = state.activeForm?.walkHistory(prompts, older: false)
+                return []
+            },
+            Action("history-search", keys: [.ctrl("r")], keyLabel: "Ctrl-R (prompt)", title: "Search earlier prompts", group: group,
+                   hint: "history", when: { $0.activeForm?.promptFocused == true },
+                   disabledReason: { $0.promptHistory.prompts.isEmpty ? "no earlier prompts yet" : nil }) { state in
+                var list = SelectableList(items: state.promptHistory.prompts.enumerated().map { ListItem(id: String($0.offset), title: $0.element) },
+                                          title: "Earlier prompts (type to search)", filterable: true)
+                _ = list.handle(.char("/"))
+                state.overlay = .promptSearch(list)
+                return []
+            },
             Action("complete-path", keys: [.tab], keyLabel: "Tab (in a path)", title: "Complete a file path", group: group,
                    inPalette: false, when: { $0.activeForm?.completablePath != nil }) { state in
                 guard let (field, text) = state.activeForm?.completablePath else { return [] }

@@ -74,6 +74,7 @@ enum MouseActions {
         case .copyMenu(let id, var list)?: chosen = pick(&list); state.overlay = .copyMenu(taskID: id, picker: list)
         case .choices(let field, var list)?: chosen = pick(&list); state.overlay = .choices(field: field, list: list)
         case .useFinetune(let id, var list)?: chosen = pick(&list); state.overlay = .useFinetune(finetuneID: id, list: list)
+        case .promptSearch(var list)?: chosen = pick(&list); state.overlay = .promptSearch(list)
         default: break
         }
         return chosen == true ? OverlayActions.choose(&state) : []

@@ -10,7 +10,7 @@ enum OverlayActions {
 
     static func isList(_ state: AppState) -> Bool {
         switch state.overlay {
-        case .copyMenu?, .palette?, .choices?, .useFinetune?: return true
+        case .copyMenu?, .palette?, .choices?, .useFinetune?, .promptSearch?: return true
         default: return false
         }
     }
@@ -59,6 +59,10 @@ enum OverlayActions {
         case .choices(let field, let list):
             guard let index = list.selectedIndex else { return [] }
             state.activeForm?.choose(index, for: field)
+            return []
+        case .promptSearch(let list):
+            guard let prompt = list.selectedItem?.title else { return [] }
+            state.activeForm?.setText(prompt, for: "prompt")
             return []
         case .useFinetune(let id, let list):
             guard let item = list.selectedItem, let endpoint = EndpointRegistry.endpoint(named: item.id) else { return [] }
@@ -126,6 +130,9 @@ enum OverlayActions {
         case .useFinetune(let id, var list):
             _ = list.handle(key)
             state.overlay = .useFinetune(finetuneID: id, list: list)
+        case .promptSearch(var list):
+            _ = list.handle(key)
+            state.overlay = .promptSearch(list)
         }
         return []
     }

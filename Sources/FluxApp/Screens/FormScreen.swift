@@ -25,6 +25,13 @@ public struct FormState: Sendable, Equatable {
     public let excluded: Set<String>
     /// Fine-tunes the account has, offered for `finetune_id` (Enter opens the list).
     public var knownFinetunes: [String] = []
+    /// While ↑/↓ walk the prompt history: the position, and what was typed before the walk.
+    public private(set) var historyWalk: HistoryWalk?
+
+    public struct HistoryWalk: Equatable, Sendable {
+        public var index: Int
+        public var draft: String
+    }
 
     public init(endpoint: Endpoint, prefill: TaskParameters = TaskParameters(), excluding excluded: Set<String> = []) {
         self.endpoint = endpoint
@@ -214,6 +221,7 @@ public struct FormState: Sendable, Equatable {
     public mutating func handleFocusedControl(_ key: KeyEvent) -> Bool {
         guard !submitFocused, var field = form.focusedField else { return false }
         completionHint = nil
+        defer { if historyWalk != nil, key.character != nil || key == .backspace { historyWalk = nil } }
         var changed = false
         switch field.control {
         case .text(var text):
@@ -241,10 +249,38 @@ public struct FormState: Sendable, Equatable {
         return true
     }
 
+    /// Whether the prompt field has the focus (↑/↓ and Ctrl-R then reach the prompt history).
+    public var promptFocused: Bool { !submitFocused && form.focusedField?.id == "prompt" }
+
+    /// ↑: one prompt older; ↓: one newer, and past the newest back to what was typed. Returns false
+    /// when there is nowhere to go (↓ then moves to the next field).
+    public mutating func walkHistory(_ history: [String], older: Bool) -> Bool {
+        guard promptFocused else { return false }
+        let current = form.value(of: "prompt")?.stringValue ?? ""
+        let next: Int
+        switch (historyWalk, older) {
+        case (nil, true): next = 0
+        case (nil, false): return false
+        case (let walk?, true): next = walk.index + 1
+        case (let walk?, false): next = walk.index - 1
+        }
+        if next < 0 {
+            setText(historyWalk?.draft ?? "", for: "prompt")
+            historyWalk = nil
+            return true
+        }
+        guard history.indices.contains(next) else { return older }
+        let draft = historyWalk?.draft ?? current
+        setText(history[next], for: "prompt")
+        historyWalk = HistoryWalk(index: next, draft: draft)
+        return true
+    }
+
     /// Moves focus by one field; past the last field (or before the first) focus goes to the
     /// Submit button, and from the button to the first (or last) field.
     public mutating func moveFocus(forward: Bool) {
         completionHint = nil
+        historyWalk = nil
         if submitFocused {
             submitFocused = false
             if let field = forward ? form.fields.first : form.fields.last { form.focus(field.id) }

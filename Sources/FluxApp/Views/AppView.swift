@@ -173,7 +173,8 @@ public enum AppView {
         case .confirmQuit(let dialog), .confirmDelete(_, let dialog):
             dialog.render(into: &buffer, in: area, theme: theme)
             layout.add(dialog.frame(in: area), .dialog(area))
-        case .copyMenu(_, let picker), .palette(let picker), .choices(_, let picker), .useFinetune(_, let picker):
+        case .copyMenu(_, let picker), .palette(let picker), .choices(_, let picker), .useFinetune(_, let picker),
+             .promptSearch(let picker):
             let frame = area.centered(width: min(area.width - 4, 60), height: min(area.height - 2, picker.items.count + 4))
             layout.setList(.overlay, frame)
             layout.add(frame, .overlayList(frame.inset(horizontal: 1, vertical: 1)))
