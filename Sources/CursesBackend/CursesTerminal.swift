@@ -119,6 +119,8 @@ public final class CursesTerminal: TerminalBackend {
     private let signalWriteFD: Int32
     private let bracketedPaste: Bool
     private let mouse: Bool
+    /// Running inside tmux: notifications are wrapped for its passthrough.
+    private let insideTmux: Bool
     private let colorCount: Int32
     private let directColor: Bool
 
@@ -184,6 +186,7 @@ public final class CursesTerminal: TerminalBackend {
         self.signalWriteFD = writeFD
         self.bracketedPaste = options.bracketedPaste
         self.mouse = options.mouse
+        self.insideTmux = options.environment["TMUX"] != nil
         let size = Size(width: Int(cnc_cols()), height: Int(cnc_lines()))
         let pairCapacity = max(0, Int(cnc_color_pairs()) - 1)
         self.state = Locked(State(size: size, lastReportedSize: size, pairs: ColorPairTable(capacity: pairCapacity)))
@@ -542,6 +545,16 @@ public final class CursesTerminal: TerminalBackend {
     private static func restoreSignals() {
         cnc_restore_signal(cnc_sigwinch())
         for sig in terminatingSignals { cnc_restore_signal(sig) }
+    }
+
+    /// Writes the notification's bytes between frames (they move no cursor and draw no cell).
+    public func notify(_ notification: TerminalNotification, style: NotificationStyle) {
+        let bytes = notification.bytes(style, insideTmux: insideTmux)
+        guard !bytes.isEmpty else { return }
+        state.withLock { s in
+            guard s.active else { return }
+            cnc_write_raw(String(decoding: bytes, as: UTF8.self))
+        }
     }
 
     public func shutdown() {

@@ -1,5 +1,6 @@
 import FluxAPI
 import Foundation
+import TerminalKit
 import TOMLKit
 
 /// Settings from `$XDG_CONFIG_HOME/flux-tui/config.toml`. Command-line options win over the
@@ -13,6 +14,8 @@ import TOMLKit
 /// theme = "light"
 /// max_active = 20                            # tasks in flight at once (the API allows 24)
 /// mouse = false                              # clicks and the wheel off (--no-mouse)
+/// notify = "auto"                            # auto | osc9 | osc777 | bell | off
+/// notify_after = 30                          # seconds a task must have run to be announced
 ///
 /// [keys]                                     # rebind actions (`flux-tui keys` lists them)
 /// quit = "Q"
@@ -26,12 +29,15 @@ public struct AppConfig: Sendable, Equatable {
     public var theme: String?
     public var maxActive: Int?
     public var mouse: Bool?
+    /// nil: "auto" (detected from the terminal's variables).
+    public var notify: NotificationStyle?
+    public var notifyAfter: Double?
     /// The `[keys]` table, checked against every action.
     public var keyBindings = KeyBindings()
 
     public init() {}
 
-    public static let keys = ["api_key", "server", "output", "name_pattern", "theme", "max_active", "mouse", "keys"]
+    public static let keys = ["api_key", "server", "output", "name_pattern", "theme", "max_active", "mouse", "notify", "notify_after", "keys"]
 
     public struct LoadError: Error, CustomStringConvertible, Equatable {
         public let message: String
@@ -84,6 +90,19 @@ public struct AppConfig: Sendable, Equatable {
         if let value = table["mouse"] {
             guard let b = value.bool else { throw LoadError(message: "\(file): 'mouse' must be true or false") }
             config.mouse = b
+        }
+        if let value = table["notify"] {
+            let choices = ["auto"] + NotificationStyle.allCases.map(\.rawValue)
+            guard let name = value.string, choices.contains(name) else {
+                throw LoadError(message: "\(file): 'notify' must be one of \(choices.joined(separator: ", "))")
+            }
+            config.notify = NotificationStyle(rawValue: name)
+        }
+        if let value = table["notify_after"] {
+            guard let seconds = value.double ?? value.int.map(Double.init), seconds >= 0, seconds.isFinite else {
+                throw LoadError(message: "\(file): 'notify_after' must be a number of seconds, 0 or more")
+            }
+            config.notifyAfter = seconds
         }
         if let value = table["keys"] {
             guard let keys = value.table else { throw LoadError(message: "\(file): 'keys' must be a table: [keys] then action = \"key\"") }

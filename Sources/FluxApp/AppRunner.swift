@@ -16,6 +16,7 @@ public final class AppRunner: Sendable {
     let startupNotice: String?
     let keyBindings: KeyBindings
     let mouse: Bool
+    let notifications: NotificationSettings
     let files = FileInspector()
     /// Network calls started by a key (delete a fine-tune, refresh the list) give up after this long
     /// rather than the command line's five minutes: the user is watching, and can press the key again.
@@ -23,7 +24,8 @@ public final class AppRunner: Sendable {
 
     public init(backend: any TerminalBackend, engine: TaskEngine, store: TaskStore, client: FluxClient,
                 theme: Theme, server: ServerInfo, startupNotice: String? = nil, keyBindings: KeyBindings = KeyBindings(),
-                mouse: Bool = true) {
+                mouse: Bool = true, notifications: NotificationSettings = NotificationSettings()) {
+        self.notifications = notifications
         self.keyBindings = keyBindings
         self.mouse = mouse
         self.backend = backend
@@ -41,6 +43,7 @@ public final class AppRunner: Sendable {
         state.colorMode = backend.colorMode
         state.keyBindings = keyBindings
         state.mouseEnabled = mouse
+        state.notifications = notifications
         let (events, continuation) = AsyncStream.makeStream(of: AppEvent.self, bufferingPolicy: .unbounded)
 
         let keys = backend.events
@@ -202,6 +205,9 @@ public final class AppRunner: Sendable {
                 }
                 continuation.yield(.busy(nil))
             }
+        case .notify(let notification, let style):
+            // A few bytes to the terminal between frames, under the backend's lock like a frame.
+            backend.notify(notification, style: style)
         case .quit:
             break
         }

@@ -81,6 +81,8 @@ public struct AppState: Sendable {
     public var keyBindings = KeyBindings()
     /// Whether clicks and the wheel are used (`--no-mouse`, `mouse = false`).
     public var mouseEnabled = true
+    /// How a long task's end is announced, and what "long" is (`notify`, `notify_after`).
+    public var notifications = NotificationSettings()
     /// Where the last frame drew what can be clicked or scrolled; written back after each render
     /// (see `FrameLayout`), so key and mouse handling never redo layout arithmetic.
     public var layout = FrameLayout()
@@ -151,6 +153,8 @@ public enum AppEffect: Sendable, Equatable {
     case openFolder(String)
     /// Opens a file with the desktop's viewer.
     case openFile(String)
+    /// A desktop notification through the terminal.
+    case notify(TerminalNotification, NotificationStyle)
     /// Decodes and scales an image for a preview box, off the loop; answered by `.previewLoaded`.
     case loadPreview(PreviewKey, ColorMode)
     case cancelTask(id: String)

@@ -28,6 +28,10 @@ public enum AppUpdate {
             if previous == nil, let prompt = task.parameters["prompt"]?.promptText { state.promptHistory.add(prompt) }
             state.tasks.upsert(task)
             if let seed = task.seed, previous?.seed != seed { state.lastSeed = seed }
+            var effects: [AppEffect] = []
+            if previous?.phase.isActive == true, let note = state.notifications.notification(for: task, endedAt: state.now) {
+                effects.append(.notify(note, state.notifications.style))
+            }
             if previous?.phase != task.phase {
                 switch task.phase {
                 case .done: state.toast("Ready: \(task.endpoint) → \(task.outputs.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "done")", .success)
@@ -38,7 +42,7 @@ public enum AppUpdate {
                 default: break
                 }
             }
-            return []
+            return effects
         case .tick(let date):
             state.now = date
             state.instant = .now

@@ -19,6 +19,8 @@ public protocol TerminalBackend: AnyObject, Sendable {
     func present(_ buffer: ScreenBuffer)
     /// Restores the terminal and ends `events`. Safe to call more than once.
     func shutdown()
+    /// Shows a desktop notification the way `style` says (see `TerminalNotification`).
+    func notify(_ notification: TerminalNotification, style: NotificationStyle)
 }
 
 /// A backend with no terminal: records presented frames and lets tests inject events.
@@ -28,6 +30,7 @@ public final class HeadlessBackend: TerminalBackend {
         var frames: [ScreenBuffer] = []
         var diffs: [ScreenDiff] = []
         var isShutDown = false
+        var notifications: [(TerminalNotification, NotificationStyle)] = []
     }
 
     private let state: Locked<State>
@@ -78,6 +81,13 @@ public final class HeadlessBackend: TerminalBackend {
     public func resize(to size: Size) {
         state.withLock { $0.size = size }
         send(.resize(width: size.width, height: size.height))
+    }
+
+    /// Notifications the app asked for, in order.
+    public var notifications: [(TerminalNotification, NotificationStyle)] { state.withLock { $0.notifications } }
+
+    public func notify(_ notification: TerminalNotification, style: NotificationStyle) {
+        state.withLock { $0.notifications.append((notification, style)) }
     }
 
     public func shutdown() {

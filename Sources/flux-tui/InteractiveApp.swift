@@ -41,7 +41,10 @@ enum InteractiveApp {
                                        server: ServerInfo(label: serverLabel, isSimulator: backend.isSimulator,
                                                           url: backend.client.configuration.serverURL),
                                        startupNotice: notice, keyBindings: config.keyBindings,
-                                       mouse: mouse)
+                                       mouse: mouse,
+                                       notifications: NotificationSettings(
+                                           style: config.notify ?? NotificationStyle.detect(ProcessInfo.processInfo.environment),
+                                           after: config.notifyAfter ?? 30))
                 await runner.run()
             }
         } catch let error as CursesError {

@@ -109,4 +109,66 @@ private typealias H = AppHarness
         #expect(state.promptHistory.prompts.first == "brand new")
         #expect(state.promptHistory.prompts.contains("stored"))
     }
+
+    // MARK: notifications
+
+    static func ending(_ phase: TaskPhase, ranFor seconds: Double, error: String? = nil) -> (TaskEntry, TaskEntry) {
+        let start = H.epoch
+        let running = TaskEntry(id: "n1", remoteID: "r1", endpoint: "flux-dev", parameters: TaskParameters(["prompt": .text("a long one")]),
+                                phase: .running, createdAt: start, submittedAt: start)
+        var ended = running
+        ended.phase = phase
+        ended.error = error
+        ended.finishedAt = start.addingTimeInterval(seconds)
+        return (running, ended)
+    }
+
+    @Test func aTaskThatRanLongerThanNotifyAfterIsAnnouncedWhenItEnds() {
+        var state = H.tasksState(tasks: [])
+        state.notifications = NotificationSettings(style: .osc777, after: 30)
+        let (running, ended) = Self.ending(.done, ranFor: 45)
+        #expect(AppUpdate.update(&state, .taskUpdated(running)).isEmpty)
+        let effects = AppUpdate.update(&state, .taskUpdated(ended))
+        #expect(effects == [.notify(TerminalNotification(title: "flux-tui: flux-dev ready", body: "“a long one”"), .osc777)])
+        // Updates after the end announce nothing more.
+        #expect(AppUpdate.update(&state, .taskUpdated(ended)).isEmpty)
+    }
+
+    @Test func quickTasksAndOffAnnounceNothingFailuresSayWhy() {
+        var state = H.tasksState(tasks: [])
+        state.notifications = NotificationSettings(style: .bell, after: 30)
+        let (quick, quickEnd) = Self.ending(.done, ranFor: 5)
+        _ = AppUpdate.update(&state, .taskUpdated(quick))
+        #expect(AppUpdate.update(&state, .taskUpdated(quickEnd)).isEmpty)
+        let (slow, failed) = Self.ending(.failed, ranFor: 60, error: "Content moderated by the server")
+        var failing = slow
+        failing.id = "n2"
+        var failedEnd = failed
+        failedEnd.id = "n2"
+        _ = AppUpdate.update(&state, .taskUpdated(failing))
+        #expect(AppUpdate.update(&state, .taskUpdated(failedEnd))
+                == [.notify(TerminalNotification(title: "flux-tui: flux-dev failed", body: "Content moderated by the server"), .bell)])
+        state.notifications.style = .off
+        var third = slow
+        third.id = "n3"
+        var thirdEnd = failed
+        thirdEnd.id = "n3"
+        _ = AppUpdate.update(&state, .taskUpdated(third))
+        #expect(AppUpdate.update(&state, .taskUpdated(thirdEnd)).isEmpty)
+    }
+
+    @Test func notifySettingsAreCheckedAtStartUp() throws {
+        for (text, needle) in [("notify = \"loud\"", "'notify' must be one of auto, osc9, osc777, bell, off"),
+                               ("notify_after = \"soon\"", "'notify_after' must be a number of seconds"),
+                               ("notify_after = -1", "'notify_after' must be a number of seconds")] {
+            do throws(AppConfig.LoadError) {
+                _ = try AppConfig.parse(text, file: "c.toml")
+                Issue.record("accepted: \(text)")
+            } catch {
+                #expect(error.message.contains(needle), "\(error.message)")
+            }
+        }
+        #expect(try AppConfig.parse("notify = \"auto\"\nnotify_after = 2.5", file: "c.toml").notifyAfter == 2.5)
+        #expect(try AppConfig.parse("notify = \"osc9\"", file: "c.toml").notify == .osc9)
+    }
 }
