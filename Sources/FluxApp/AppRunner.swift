@@ -119,8 +119,12 @@ public final class AppRunner: Sendable {
     func perform(_ effect: AppEffect, continuation: AsyncStream<AppEvent>.Continuation) async {
         switch effect {
         case .submit(let id, let parameters):
+            // Bridge until the app layer hands the engine a PreparedRequest (issue 14).
             guard let endpoint = EndpointRegistry.endpoint(named: id) else { return }
-            await engine.submit(endpoint: endpoint, parameters: parameters)
+            switch RequestPreparer.prepare(endpoint, parameters) {
+            case .success(let request): await engine.submit(request)
+            case .failure(let error): continuation.yield(.notice(error.description, isError: true))
+            }
         case .removeTask(let id):
             await engine.remove(id: id)
         case .retryDownload(let id):

@@ -61,7 +61,7 @@ import FluxAPI
         let store = try TaskStore()
         try store.save([entry("q", phase: .queued, at: 1), entry("r", phase: .running, at: 2), entry("d", phase: .done, at: 3),
                         entry("u", phase: .uncertain, at: 4), entry("dl", phase: .downloading, at: 5)])
-        #expect(try store.activeTasks().map(\.prompt) == ["q", "r", "dl"])
+        #expect(try store.activeTasks().tasks.map(\.prompt) == ["q", "r", "dl"])
     }
 
     @Test func aFileStoreSurvivesReopeningAndUsesWAL() throws {

@@ -52,6 +52,30 @@ public enum FieldValue: Sendable, Equatable, Hashable, Codable {
         default: return inlineJSON ?? .null
         }
     }
+
+    /// Reads a value back from its record (`recordJSON`), typed by its field: image and archive
+    /// fields hold a path or an http(s) URL, number fields a number even when it is whole. A value
+    /// of no known field is typed by its JSON. Nil for an array or object, which no field holds.
+    public static func fromRecord(_ json: JSONValue, for field: FieldSpec?) -> FieldValue? {
+        switch json {
+        case .null: return .null
+        case .bool(let b): return .boolean(b)
+        case .string(let s):
+            guard let kind = field?.kind, kind.isFile else { return .text(s) }
+            let scheme = s.prefix(8).lowercased()
+            return scheme.hasPrefix("http://") || scheme.hasPrefix("https://") ? .url(s) : .file(s)
+        case .int(let i):
+            return field?.kind == .number ? .number(Double(i)) : .integer(i)
+        case .double(let d):
+            switch field?.kind {
+            case .integer?, .choice(_, integerValues: true)?:
+                if let i = json.intValue { return .integer(i) }
+                return .number(d)
+            default: return .number(d)
+            }
+        case .array, .object: return nil
+        }
+    }
 }
 
 /// The values a user (form or command line) has set for one endpoint. Unset fields are absent
