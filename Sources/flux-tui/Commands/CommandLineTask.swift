@@ -16,8 +16,21 @@ struct FlowResult: Sendable {
 /// stderr, ids and saved files to stdout.
 struct CommandLineTask {
     let backend: Backend
-    let output: OutputOptions
     let json: Bool
+    let outputDirectory: URL
+    let naming: OutputNaming
+
+    init(backend: Backend, output: OutputOptions, json: Bool) {
+        self.init(backend: backend, json: json, outputDirectory: output.directory, naming: OutputNaming(pattern: output.pattern))
+    }
+
+    /// For a task with nothing to download (a fine-tune): files would go to the default folder.
+    init(backend: Backend, json: Bool, outputDirectory: URL = AppPaths().defaultOutputDirectory, naming: OutputNaming = OutputNaming()) {
+        self.backend = backend
+        self.json = json
+        self.outputDirectory = outputDirectory
+        self.naming = naming
+    }
 
     /// Submits; with `wait`, follows the task to its end and saves its result.
     func submit(_ request: PreparedRequest, wait: Bool) async -> FlowResult {
@@ -52,8 +65,7 @@ struct CommandLineTask {
         }
         // No second chance after polling gives up: a command ends, it does not wait for the server.
         let engine = TaskEngine(client: backend.client, store: store,
-                                settings: TaskEngine.Settings(outputDirectory: output.directory, naming: OutputNaming(pattern: output.pattern),
-                                                              maxActive: 1, repollDelay: nil))
+                                settings: TaskEngine.Settings(outputDirectory: outputDirectory, naming: naming, maxActive: 1, repollDelay: nil))
         let problems = engine.problems
         let printer = Task { for await problem in problems { Console.error("flux-tui: \(problem)") } }
         let updates = engine.updates

@@ -61,7 +61,7 @@ struct FinetuneCommand: AsyncParsableCommand {
             let json = self.json
             let wait = self.wait
             let result = try await Backend.with(global) { backend in
-                await CommandLineTask(backend: backend, output: OutputOptions(), json: json).submit(prepared, wait: wait)
+                await CommandLineTask(backend: backend, json: json).submit(prepared, wait: wait)
             }
             if json { Console.out(result.outcome.json.serialized()) }
             if let code = result.exitCode { throw code }
