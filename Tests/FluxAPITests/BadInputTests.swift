@@ -370,7 +370,9 @@ import Testing
         let finetune = EndpointRegistry.endpoint(named: "finetune")!
         switch RequestPreparer.prepare(finetune, TaskParameters(["file_data": .file(dir.path), "finetune_comment": .text("odd"),
                                                                  "mode": .text("style")])) {
-        case .success(let prepared): #expect(prepared.dataset?.folder == dir && prepared.dataset?.images.isEmpty == false)
+        case .success(let prepared):
+            #expect(prepared.dataset?.folder.standardizedFileURL.path == dir.standardizedFileURL.path)
+            #expect(prepared.dataset?.images.isEmpty == false)
         case .failure(let error): Issue.record("the training folder was refused: \(error)")
         }
     }
