@@ -43,7 +43,7 @@ extension TaskEngine {
         do {
             let answer = try await client.submit(request, progress: progress,
                                                  onRetry: { [weak self] event in self?.report("submit: \(event.summary)") })
-            accepted(id, answer, endpoint: endpoint)
+            accepted(id, answer, request: request)
         } catch {
             submitFailed(id, error)
         }
@@ -56,11 +56,11 @@ extension TaskEngine {
         commit(task)
     }
 
-    private func accepted(_ id: String, _ answer: SubmitResponse, endpoint: Endpoint) {
+    private func accepted(_ id: String, _ answer: SubmitResponse, request: PreparedRequest) {
         // Removed meanwhile: the answer is dropped. Cancelled just as the server took it: the
         // fine-tune exists all the same, so it is listed.
         guard !removed.contains(id) else { return }
-        if endpoint.createsFinetune, let task = tasks[id] { recordFinetune(answer.id, parameters: task.parameters) }
+        if request.endpoint.createsFinetune { recordFinetune(answer.id, parameters: request.parameters) }
         guard var task = tasks[id], task.phase == .submitting else { return }
         task.remoteID = answer.id
         task.pollingURL = answer.pollingURL
