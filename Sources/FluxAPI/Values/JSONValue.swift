@@ -146,8 +146,8 @@ extension JSONValue {
         return "\(d)"
     }
 
-    /// A JSON string literal. Also used by the task database's writer, hence `package`.
-    package static func writeString(_ s: String, into out: inout String) {
+    /// A JSON string literal.
+    static func writeString(_ s: String, into out: inout String) {
         out += "\""
         // Most strings need no escape at all: copy them whole.
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
