@@ -1,8 +1,10 @@
 import Foundation
 
 /// A field's value before it becomes JSON. File-backed values keep their source path so that
-/// sidecars and the task database record the path, never the base64 payload.
-public enum FieldValue: Sendable, Equatable, Hashable, Codable {
+/// sidecars and the task database record the path, never the base64 payload. Written to disk as
+/// `recordJSON` and read back with `fromRecord` (not `Codable`: its synthesized layout is not JSON
+/// anyone else reads).
+public enum FieldValue: Sendable, Equatable, Hashable {
     /// An explicit JSON null (only for nullable fields, and only when asked for).
     case null
     case text(String)
@@ -80,7 +82,7 @@ public enum FieldValue: Sendable, Equatable, Hashable, Codable {
 
 /// The values a user (form or command line) has set for one endpoint. Unset fields are absent
 /// and are omitted from the request.
-public struct TaskParameters: Sendable, Equatable, Codable {
+public struct TaskParameters: Sendable, Equatable {
     public var values: [String: FieldValue]
 
     public init(_ values: [String: FieldValue] = [:]) { self.values = values }
