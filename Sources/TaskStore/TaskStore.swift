@@ -10,8 +10,12 @@ public final class TaskStore: Sendable {
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     public init(path: String) throws {
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                                withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
+        } catch {
+            throw TaskStoreError(reason: "cannot create the folder of \(path): \((error as NSError).localizedDescription)")
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         // WAL with synchronous=NORMAL: a commit does not wait for fsync (checkpoints do). A crash
