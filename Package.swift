@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "FluxAPITests", dependencies: ["FluxAPI", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"]),
         .testTarget(name: "FluxSimulatorTests", dependencies: ["FluxSimulator", "FluxAPI", "TestSupport"]),
-        .testTarget(name: "FluxAppTests", dependencies: ["FluxApp", "FluxAPI", "TaskStore", "TerminalKit", "FluxSimulator", "TestSupport", "ImageCodec", "ImagePreview"]),
+        .testTarget(name: "FluxAppTests", dependencies: ["FluxApp", "FluxAPI", "TaskStore", "TerminalKit", "FluxSimulator", "TestSupport", "ImageCodec", "ImagePreview", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ImagePreviewTests", dependencies: ["ImagePreview", "ImageCodec", "TerminalKit"]),
         .testTarget(name: "TaskStoreTests", dependencies: ["TaskStore", "FluxAPI", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),

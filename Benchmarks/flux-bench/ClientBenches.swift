@@ -54,10 +54,12 @@ enum ClientBenches {
         let clock = ContinuousClock()
         let start = clock.now
         for i in 0..<count {
-            await engine.submit(endpoint: endpoint, parameters: TaskParameters([
+            // Validated here, as the app's form does before it hands a request to the engine.
+            guard case .success(let request) = RequestPreparer.prepare(endpoint, TaskParameters([
                 "prompt": .text("benchmark \(i): a lighthouse on a cliff at dawn"), "seed": .integer(i),
                 "width": .integer(256), "height": .integer(256), "output_format": .text("jpeg"),
-            ]))
+            ])) else { throw BenchError("benchmark request \(i) is invalid") }
+            await engine.submit(request)
         }
         let submitted = clock.now
         var finished: [String: TaskPhase] = [:]

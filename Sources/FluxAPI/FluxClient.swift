@@ -34,10 +34,17 @@ public final class FluxClient: Sendable {
 
     // MARK: tasks
 
-    /// Submits a prepared request. Retries only where the server cannot have accepted it.
+    /// Submits a prepared request. Retries only where the server cannot have accepted it. A
+    /// fine-tune from a folder is zipped while it uploads; `progress` gets (bytes sent, total).
     public func submit(_ request: PreparedRequest, retry: RetryPolicy? = nil,
+                       progress: (@Sendable (Int, Int) -> Void)? = nil,
                        onRetry: (@Sendable (RetryEvent) -> Void)? = nil) async throws -> SubmitResponse {
-        try await submit(endpoint: request.endpoint, body: try request.body(), retry: retry, onRetry: onRetry)
+        if let dataset = request.dataset {
+            // Planned now rather than when prepared: every file's size is read as the upload starts.
+            return try await submitFinetune(source: .zip(try ZipPlan(dataset: dataset)), parameters: request.parameters,
+                                            retry: retry, progress: progress, onRetry: onRetry)
+        }
+        return try await submit(endpoint: request.endpoint, body: try request.body(), retry: retry, onRetry: onRetry)
     }
 
     public func submit(endpoint: Endpoint, body: Data, retry: RetryPolicy? = nil,
@@ -64,7 +71,8 @@ public final class FluxClient: Sendable {
     /// Submits a fine-tune whose archive comes from `source`: a ZIP file, or a folder's ZIP made
     /// while it uploads (`.zip(ZipPlan(dataset:))`, no temporary file).
     public func submitFinetune(source: ArchiveSource, parameters: TaskParameters, retry: RetryPolicy? = nil,
-                               progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> SubmitResponse {
+                               progress: (@Sendable (Int, Int) -> Void)? = nil,
+                               onRetry: (@Sendable (RetryEvent) -> Void)? = nil) async throws -> SubmitResponse {
         guard let endpoint = EndpointRegistry.endpoint(named: "finetune") else { throw FluxError.configuration("no finetune endpoint") }
         var rest = parameters
         rest["file_data"] = nil
@@ -75,7 +83,7 @@ public final class FluxClient: Sendable {
         let url = try apiURL(endpoint.path)
         let response = try await transport.send(.POST, url, key: configuration.apiKey,
                                                 payload: .base64(prefix: prefix, source: source, suffix: suffix, progress: progress),
-                                                safety: .createsTask, policy: retry ?? configuration.retryPolicy)
+                                                safety: .createsTask, policy: retry ?? configuration.retryPolicy, onRetry: onRetry)
         if response.status == 410 || response.status == 404 && Self.isPlainNotFound(response.body) {
             throw FluxError.endpointRetired(endpoint: endpoint.id, status: response.status)
         }

@@ -49,10 +49,20 @@ public final class AppRunner: Sendable {
         let keys = backend.events
         let keyTask = Task {
             for await key in keys { continuation.yield(.key(key)) }
-            continuation.yield(.key(.ctrl("c")))
+            // The terminal is gone (hung up, or the backend shut down): nobody can answer a dialog.
+            continuation.yield(.terminalClosed)
         }
         let updates = engine.updates
         let updateTask = Task { for await task in updates { continuation.yield(.taskUpdated(task)) } }
+        let notices = engine.notices
+        let noticeTask = Task {
+            for await notice in notices {
+                switch notice.kind {
+                case .problem: continuation.yield(.backgroundProblem(notice.message))
+                case .retrying: continuation.yield(.notice(notice.message, isError: false))
+                }
+            }
+        }
         let finetuneUpdates = engine.finetuneUpdates
         let finetuneTask = Task { for await entry in finetuneUpdates { continuation.yield(.finetuneUpdated(entry)) } }
         // One tick a second advances elapsed times and expires toasts; an unchanged frame costs
@@ -127,6 +137,7 @@ public final class AppRunner: Sendable {
         keyTask.cancel()
         updateTask.cancel()
         finetuneTask.cancel()
+        noticeTask.cancel()
         tickTask.cancel()
         creditsTask.cancel()
         commandQueue.finish()
@@ -219,7 +230,7 @@ public final class AppRunner: Sendable {
         case .submit(let endpoint, let parameters):
             // Files are checked again as they are now: the form saw them while the user typed.
             switch RequestPreparer.prepare(endpoint, parameters) {
-            case .success(let prepared): await engine.submit(endpoint: prepared.endpoint, parameters: prepared.parameters)
+            case .success(let prepared): await engine.submit(prepared)
             case .failure(.invalidInput(let issues)): continuation.yield(.submitRefused(endpoint: endpoint.id, issues))
             case .failure(let error): continuation.yield(.notice("\(endpoint.id): \(error)", isError: true))
             }

@@ -88,6 +88,11 @@ public struct AppState: Sendable {
     public var layout = FrameLayout()
     /// A network call started from the UI that is still under way ("Deleting fine-tune …").
     public var busy: String?
+    /// A Tab completion under way off the loop: keys typed meanwhile wait in `keysAfterCompletion`
+    /// and are handled in order once it answers (what Tab did decides where they go), so a fast
+    /// typist's "Tab, next value" lands where it would have with a synchronous completion.
+    public var completionPending: PathTarget?
+    public var keysAfterCompletion: [KeyEvent] = []
 
     public init(server: ServerInfo, size: Size, now: Date = Date()) {
         self.server = server
@@ -125,6 +130,8 @@ public enum AppEvent: Sendable {
     case previewLoaded(PreviewKey, LoadedPreview)
     /// The runner's reminder to draw changes it held back (see `FramePacer`).
     case frameDue
+    /// The terminal's input ended: quit without asking (unfinished work resumes at the next start).
+    case terminalClosed
     /// What a file a form field names turned out to be (answer to `.inspectFile`).
     case fileInspected(FileCheck, FileFacts)
     /// A Tab completion computed off the loop (answer to `.completePath`).

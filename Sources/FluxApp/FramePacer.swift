@@ -33,7 +33,7 @@ struct FramePacer {
     static func isBackground(_ event: AppEvent) -> Bool {
         switch event {
         case .taskUpdated, .tick, .credits, .finetuneUpdated: return true
-        case .key, .tasksLoaded, .promptHistoryLoaded, .finetunesLoaded, .finetuneDeleted, .datasetScanned, .notice, .previewLoaded, .frameDue,
+        case .key, .tasksLoaded, .promptHistoryLoaded, .terminalClosed, .finetunesLoaded, .finetuneDeleted, .datasetScanned, .notice, .previewLoaded, .frameDue,
              .fileInspected, .pathCompleted, .submitRefused, .backgroundProblem, .busy:
             return false
         }

@@ -53,6 +53,9 @@ public enum AppUpdate {
             return []
         case .frameDue:
             return []
+        case .terminalClosed:
+            state.quitting = true
+            return [.quit]
         case .finetunesLoaded(let list):
             state.finetunes.refreshing = false
             state.finetunes.load(list)
@@ -79,10 +82,18 @@ public enum AppUpdate {
             return []
         case .fileInspected(let check, let facts):
             state.form?.receive(facts, for: check.path)
-            return []
+            guard let form = state.form, form.submitWhenChecked, form.pendingFileChecks.isEmpty else { return [] }
+            state.form?.submitWhenChecked = false
+            return state.screen == .form ? FormActions.submit(&state) : []
         case .pathCompleted(let target, let typed, let result):
             completed(&state, target, typed: typed, result)
-            return []
+            guard state.completionPending == target else { return [] }
+            state.completionPending = nil
+            var effects: [AppEffect] = []
+            while !state.keysAfterCompletion.isEmpty, state.completionPending == nil {
+                effects += handleKey(&state, state.keysAfterCompletion.removeFirst())
+            }
+            return effects
         case .submitRefused(let endpoint, let issues):
             let first = issues.errors.first.map(\.description) ?? "invalid input"
             state.lastError = "\(endpoint): \(first)"
@@ -165,7 +176,13 @@ public enum AppUpdate {
     // MARK: keys
 
     static func handleKey(_ state: inout AppState, _ key: KeyEvent) -> [AppEffect] {
+        if state.completionPending != nil {
+            state.keysAfterCompletion.append(key)
+            return []
+        }
         if case .mouse(let event) = key { return MouseActions.handle(&state, event) }
-        return Dispatcher.dispatch(&state, key)
+        let effects = Dispatcher.dispatch(&state, key)
+        for case .completePath(let target, _) in effects { state.completionPending = target }
+        return effects
     }
 }

@@ -31,7 +31,7 @@ public enum TaskPhase: String, Codable, Sendable, CaseIterable {
 
 /// One task as the app shows and stores it. Parameters are stored as the user gave them (file
 /// fields as paths); secrets and inline base64 never reach the database.
-public struct TaskEntry: Codable, Sendable, Equatable, Identifiable {
+public struct TaskEntry: Sendable, Equatable, Identifiable {
     public var id: String
     public var remoteID: String?
     public var endpoint: String
@@ -50,12 +50,14 @@ public struct TaskEntry: Codable, Sendable, Equatable, Identifiable {
     public var error: String?
     public var outputs: [String]
     public var hidden: Bool
+    /// Why the task ended without its result, as the engine saw it (not stored; see `error`).
+    public var failure: TaskFailure?
 
     public init(id: String = UUID().uuidString.lowercased(), remoteID: String? = nil, endpoint: String,
                 parameters: TaskParameters, phase: TaskPhase = .queued, statusText: String? = nil, progress: Double? = nil,
                 seed: Int? = nil, pollingURL: String? = nil, sampleURL: String? = nil, cost: Double? = nil,
                 createdAt: Date = Date(), submittedAt: Date? = nil, finishedAt: Date? = nil, updatedAt: Date? = nil,
-                error: String? = nil, outputs: [String] = [], hidden: Bool = false) {
+                error: String? = nil, outputs: [String] = [], hidden: Bool = false, failure: TaskFailure? = nil) {
         self.id = id
         self.remoteID = remoteID
         self.endpoint = endpoint
@@ -74,6 +76,7 @@ public struct TaskEntry: Codable, Sendable, Equatable, Identifiable {
         self.error = error
         self.outputs = outputs
         self.hidden = hidden
+        self.failure = failure
     }
 
     /// The prompt, for lists and filters.

@@ -166,6 +166,31 @@ import FluxAPI
         #expect(try JSONValue.parse(unknown.stdout)["status"] == .string("Task not found"))
     }
 
+    /// `result ID --wait` follows a task it did not submit through the same engine: polled to
+    /// Ready, downloaded, named after the endpoint given.
+    @Test func resultWaitFollowsATaskToItsFile() async throws {
+        let png = Fixtures.png(width: 32, height: 32)
+        let server = try await ScriptedHTTPServer.start { request, _ in
+            switch request.path {
+            case "/v1/get_result":
+                let base = "http://\(request.header("host") ?? "")"
+                return .json(200, #"{"id":"abc","status":"Ready","result":{"sample":"\#(base)/sample.png","seed":7}}"#)
+            case "/sample.png": return .respond(status: 200, headers: [("content-type", "image/png")], body: png)
+            default: return .json(404, #"{"detail":"Not Found"}"#)
+            }
+        }
+        defer { Task { await server.shutdown() } }
+        let outputs = home.appendingPathComponent("followed")
+        let out = try await run(["result", "abc", "--wait", "--json", "--endpoint", "flux-dev", "--output", outputs.path,
+                                 "--server", server.baseURL.absoluteString], env: ["BFL_API_KEY": "k"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let json = try JSONValue.parse(out.stdout)
+        #expect(json["status"] == .string("Ready") && json["seed"] == .int(7) && json["endpoint"] == .string("flux-dev"))
+        let path = try #require(json["outputs"]?.arrayValue?.first?.stringValue)
+        #expect(URL(fileURLWithPath: path).lastPathComponent.hasPrefix("flux-dev-"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == png)
+    }
+
     @Test func finetuneManagementAgainstTheSimulator() async throws {
         let list = try await run(["finetunes", "list", "--json"])
         #expect(list.status == 0, "\(list.stderr)")

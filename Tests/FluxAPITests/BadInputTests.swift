@@ -366,11 +366,14 @@ import Testing
         for path in ["..", ".", dir.path + "/.."] {
             #expect(Self.imageProblem(fill, path)?.contains("is a folder") == true, "\(path)")
         }
-        // A sample folder given where a training archive is expected.
+        // A folder given where a fine-tune's training data is expected is scanned as a training set.
         let finetune = EndpointRegistry.endpoint(named: "finetune")!
-        switch RequestPreparer.prepare(finetune, TaskParameters(["file_data": .file(dir.path)])) {
-        case .failure(.invalidInput(let issues)): #expect(issues.contains { $0.field == "file_data" && $0.message.contains("is a folder") })
-        default: Issue.record("a folder was accepted as a training archive")
+        switch RequestPreparer.prepare(finetune, TaskParameters(["file_data": .file(dir.path), "finetune_comment": .text("odd"),
+                                                                 "mode": .text("style")])) {
+        case .success(let prepared):
+            #expect(prepared.dataset?.folder.standardizedFileURL.path == dir.standardizedFileURL.path)
+            #expect(prepared.dataset?.images.isEmpty == false)
+        case .failure(let error): Issue.record("the training folder was refused: \(error)")
         }
     }
 }

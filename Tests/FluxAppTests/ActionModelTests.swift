@@ -75,6 +75,14 @@ private typealias H = AppHarness
         #expect(state.composer.focus == .fields)
     }
 
+    @Test func aClosedTerminalQuitsWithoutAskingEvenWhileWorkIsInFlight() {
+        var state = Self.richState(on: .tasks)
+        state.tasks.upsert(TaskEntry(endpoint: "flux-dev", parameters: TaskParameters(), phase: .submitting))
+        #expect(AppUpdate.update(&state, .terminalClosed) == [.quit])
+        #expect(state.quitting)
+        #expect(state.overlay == nil)
+    }
+
     @Test func aDisabledActionSaysWhyInsteadOfDoingNothing() {
         var state = H.tasksState(tasks: [])
         #expect(H.send(&state, .char("r")).isEmpty)

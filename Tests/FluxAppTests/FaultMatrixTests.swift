@@ -131,7 +131,7 @@ import Testing
         let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-pro-1.1"))
         var initial: [String] = []
         for prompt in ["matrix ok a", "matrix ok b", "SIM_FAIL matrix", "SIM_MODERATE_CONTENT matrix"] {
-            initial.append(await engine.submit(endpoint: endpoint, parameters: Self.parameters(prompt)).id)
+            initial.append(await engine.submit(try RequestPreparer.prepare(endpoint, Self.parameters(prompt)).get()).id)
         }
         let accepted = await Self.waitUntil(20) {
             let latest = recorder.latest
@@ -144,7 +144,7 @@ import Testing
         if plan.outage { await server.suspend() }
         var late: [String] = []
         for prompt in ["matrix late c", "matrix late d"] {
-            late.append(await engine.submit(endpoint: endpoint, parameters: Self.parameters(prompt)).id)
+            late.append(await engine.submit(try RequestPreparer.prepare(endpoint, Self.parameters(prompt)).get()).id)
         }
         if plan.windowSeconds > 0 { try await Task.sleep(for: .milliseconds(Int(plan.windowSeconds * 1000))) }
         if plan.window != nil { server.setFaults(plan.simulator.faults) }
@@ -217,7 +217,7 @@ import Testing
 
         // The store says the same, and nothing is left to resume.
         for task in tasks { #expect(try store.task(id: task.id)?.phase == task.phase) }
-        #expect(try store.activeTasks().isEmpty)
+        #expect(try store.activeTasks().tasks.isEmpty)
 
         // Files: only complete images with final names, each with its sidecar; no temp files left.
         let names = (try? FileManager.default.contentsOfDirectory(atPath: outputs.path)) ?? []

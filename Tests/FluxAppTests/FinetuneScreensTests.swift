@@ -131,8 +131,8 @@ import Testing
         defer { Fixtures.cleanup(dir) }
         for i in 1...5 { Fixtures.write(Fixtures.png(width: 16, height: 16), "t\(i).png", in: dir) }
         let endpoint = try #require(EndpointRegistry.endpoint(named: "finetune"))
-        let created = await engine.submit(endpoint: endpoint, parameters: TaskParameters([
-            "file_data": .file(dir.path), "finetune_comment": .text("engine set"), "mode": .text("style")]))
+        let created = await engine.submit(try TaskEngineTests.request(endpoint, TaskParameters([
+            "file_data": .file(dir.path), "finetune_comment": .text("engine set"), "mode": .text("style")])))
         let id = created.id
         let seen = try await TaskEngineTests.collect(engine) { $0[id]?.phase == .running || $0[id]?.phase.isFinal == true }
         #expect(seen.last?.phase == .running, "\(seen.last?.error ?? "")")
@@ -146,21 +146,14 @@ import Testing
         await rig.shutdown()
     }
 
-    @Test func aBadFolderFailsWithTheProblem() async throws {
-        let rig = try await TaskEngineTests.rig()
-        let engine = rig.engine()
-        await engine.resume()
+    @Test func aBadFolderIsRefusedWithTheProblemBeforeTheEngineSeesIt() throws {
         let dir = Fixtures.temporaryDirectory("ft-bad")
         defer { Fixtures.cleanup(dir) }
         Fixtures.write(Data("x".utf8), "a.png", in: dir)
-        let created = await engine.submit(endpoint: try #require(EndpointRegistry.endpoint(named: "finetune")),
-                                          parameters: TaskParameters(["file_data": .file(dir.path), "finetune_comment": .text("x"), "mode": .text("style")]))
-        let id = created.id
-        let seen = try await TaskEngineTests.collect(engine) { $0[id]?.phase.isFinal == true }
-        #expect(seen.last?.phase == .failed)
-        #expect(seen.last?.error?.contains("a.png") == true)
-        await engine.shutdown()
-        await rig.shutdown()
+        let prepared = RequestPreparer.prepare(try #require(EndpointRegistry.endpoint(named: "finetune")),
+                                               TaskParameters(["file_data": .file(dir.path), "finetune_comment": .text("x"), "mode": .text("style")]))
+        guard case .failure(.invalidInput(let issues)) = prepared else { Issue.record("a bad folder was accepted"); return }
+        #expect(issues.contains { $0.field == "file_data" && $0.message.contains("a.png") })
     }
 
     @Test func aQueuedTaskCanBeCancelled() async throws {
@@ -168,8 +161,8 @@ import Testing
         let engine = rig.engine(maxActive: 1)
         await engine.resume()
         let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-dev"))
-        _ = await engine.submit(endpoint: endpoint, parameters: TaskEngineTests.parameters("first"))
-        let second = await engine.submit(endpoint: endpoint, parameters: TaskEngineTests.parameters("second"))
+        _ = await engine.submit(try TaskEngineTests.request(endpoint, TaskEngineTests.parameters("first")))
+        let second = await engine.submit(try TaskEngineTests.request(endpoint, TaskEngineTests.parameters("second")))
         await engine.cancel(id: second.id)
         #expect(try rig.store.task(id: second.id)?.phase == .cancelled)
         await engine.shutdown()

@@ -74,12 +74,17 @@ import Testing
         return p
     }
 
+    /// A validated request, as the form hands it to the engine.
+    static func request(_ endpoint: Endpoint, _ parameters: TaskParameters) throws -> PreparedRequest {
+        try RequestPreparer.prepare(endpoint, parameters).get()
+    }
+
     @Test func aSubmittedTaskIsPolledDownloadedAndStored() async throws {
         let rig = try await Self.rig()
         let engine = rig.engine()
         await engine.resume()
         let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-dev"))
-        let created = await engine.submit(endpoint: endpoint, parameters: Self.parameters("a lighthouse", seed: 42))
+        let created = await engine.submit(try Self.request(endpoint, Self.parameters("a lighthouse", seed: 42)))
         let id = created.id
         let seen = try await Self.collect(engine) { $0[id]?.phase.isFinal == true }
         let final = try #require(seen.last)
@@ -101,7 +106,7 @@ import Testing
         await engine.resume()
         let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-pro-1.1"))
         var ids: [String] = []
-        for i in 0..<5 { ids.append(await engine.submit(endpoint: endpoint, parameters: Self.parameters("task \(i)")).id) }
+        for i in 0..<5 { ids.append(await engine.submit(try Self.request(endpoint, Self.parameters("task \(i)"))).id) }
         let allIDs = ids
         let seen = try await Self.collect(engine) { tasks in allIDs.allSatisfy { tasks[$0]?.phase.isFinal == true } }
         // Replay the updates: never more than two tasks in flight at once.
@@ -124,18 +129,16 @@ import Testing
         let engine = rig.engine()
         await engine.resume()
         let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-dev"))
-        let moderated = await engine.submit(endpoint: endpoint, parameters: Self.parameters("SIM_MODERATE_CONTENT"))
-        let failed = await engine.submit(endpoint: endpoint, parameters: Self.parameters("SIM_FAIL"))
-        let missing = await engine.submit(endpoint: try #require(EndpointRegistry.endpoint(named: "flux-pro-1.0-fill")),
-                                          parameters: TaskParameters(["image": .file("/nonexistent/photo.png")]))
-        let ids = [moderated.id, failed.id, missing.id]
+        let moderated = await engine.submit(try Self.request(endpoint, Self.parameters("SIM_MODERATE_CONTENT")))
+        let failed = await engine.submit(try Self.request(endpoint, Self.parameters("SIM_FAIL")))
+        let ids = [moderated.id, failed.id]
         let latest = Self.latest(try await Self.collect(engine) { tasks in ids.allSatisfy { tasks[$0]?.phase.isFinal == true } })
         #expect(latest[moderated.id]?.phase == .moderated)
         #expect(latest[moderated.id]?.statusText == "Content Moderated")
+        #expect(latest[moderated.id]?.failure == .server(.contentModerated))
         #expect(latest[failed.id]?.phase == .failed)
         #expect(latest[failed.id]?.error?.isEmpty == false)
-        #expect(latest[missing.id]?.phase == .failed)
-        #expect(latest[missing.id]?.error?.contains("no file at /nonexistent/photo.png") == true)
+        #expect(latest[failed.id]?.failure == .server(.error))
         await engine.shutdown()
         await rig.shutdown()
     }
@@ -144,7 +147,7 @@ import Testing
         let rig = try await Self.rig(taskSeconds: 0.5)
         let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-dev"))
         // A task submitted by a previous run that was still running when it stopped.
-        let prepared = try RequestPreparer.prepare(endpoint, Self.parameters("left running", seed: 7)).get()
+        let prepared = try Self.request(endpoint, Self.parameters("left running", seed: 7))
         let answer = try await rig.client.submit(prepared)
         let running = TaskEntry(remoteID: answer.id, endpoint: endpoint.id, parameters: Self.parameters("left running", seed: 7),
                                 phase: .running, statusText: "Pending", pollingURL: answer.pollingURL, submittedAt: Date())
@@ -154,14 +157,17 @@ import Testing
                                     phase: .downloading, pollingURL: answer2.pollingURL, submittedAt: Date())
         let queued = TaskEntry(endpoint: endpoint.id, parameters: Self.parameters("left queued"), phase: .queued)
         let submitting = TaskEntry(endpoint: endpoint.id, parameters: Self.parameters("left submitting"), phase: .submitting)
-        try rig.store.save([running, downloading, queued, submitting])
+        // Queued tasks are prepared again when their turn comes: this one's image is gone.
+        let fill = try #require(EndpointRegistry.endpoint(named: "flux-pro-1.0-fill"))
+        let gone = TaskEntry(endpoint: fill.id, parameters: TaskParameters(["image": .file("/nonexistent/photo.png")]), phase: .queued)
+        try rig.store.save([running, downloading, queued, submitting, gone])
         // A partial download the killed run left in the output folder.
         try FileManager.default.createDirectory(at: rig.outputs, withIntermediateDirectories: true)
         let partial = rig.outputs.appendingPathComponent(".flux-dev-x.part-1234")
         try Data("partial".utf8).write(to: partial)
 
         let engine = rig.engine()
-        let ids = [running.id, downloading.id, queued.id, submitting.id]
+        let ids = [running.id, downloading.id, queued.id, submitting.id, gone.id]
         let collecting = Task { try await Self.collect(engine) { tasks in ids.allSatisfy { tasks[$0]?.phase.isFinal == true } } }
         await engine.resume()
         let latest = Self.latest(try await collecting.value)
@@ -171,12 +177,14 @@ import Testing
         #expect(latest[queued.id]?.phase == .done)
         #expect(latest[submitting.id]?.phase == .uncertain, "never resent blindly")
         #expect(latest[submitting.id]?.error?.contains("may exist on the server") == true)
+        #expect(latest[gone.id]?.phase == .failed)
+        #expect(latest[gone.id]?.error?.contains("no file at /nonexistent/photo.png") == true)
         for id in [running.id, downloading.id, queued.id] {
             let path = try #require(latest[id]?.outputs.first)
             #expect(FileManager.default.fileExists(atPath: path))
         }
         #expect(!FileManager.default.fileExists(atPath: partial.path))
-        #expect(try rig.store.activeTasks().isEmpty)
+        #expect(try rig.store.activeTasks().tasks.isEmpty)
         await engine.shutdown()
         await rig.shutdown()
     }
@@ -187,7 +195,7 @@ import Testing
                                 settings: TaskEngine.Settings(outputDirectory: rig.outputs, maxActive: 4, repollDelay: 0.5))
         await engine.resume()
         let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-dev"))
-        let created = await engine.submit(endpoint: endpoint, parameters: Self.parameters("truncated"))
+        let created = await engine.submit(try Self.request(endpoint, Self.parameters("truncated")))
         let id = created.id
         let seen = try await Self.collect(engine) { $0[id]?.phase.isFinal == true }
         #expect(seen.last?.phase == .failed)
@@ -212,7 +220,7 @@ import Testing
         await engine.resume()
         let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-pro-1.1"))
         var ids: [String] = []
-        for i in 0..<6 { ids.append(await engine.submit(endpoint: endpoint, parameters: Self.parameters("together \(i)")).id) }
+        for i in 0..<6 { ids.append(await engine.submit(try Self.request(endpoint, Self.parameters("together \(i)"))).id) }
         let allIDs = ids
         let seen = try await Self.collect(engine) { tasks in allIDs.allSatisfy { tasks[$0]?.phase.isFinal == true } }
         var state: [String: TaskPhase] = [:]
@@ -233,7 +241,7 @@ import Testing
         let engine = rig.engine()
         await engine.resume()
         let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-pro-1.1"))
-        let created = await engine.submit(endpoint: endpoint, parameters: Self.parameters("cut off"))
+        let created = await engine.submit(try Self.request(endpoint, Self.parameters("cut off")))
         _ = try await Self.collect(engine) { $0[created.id]?.phase == .running }
         // From now on every answer takes 3 s: the download is still running at shutdown.
         rig.server.setFaults(FaultConfiguration(latency: 3))
@@ -259,7 +267,7 @@ import Testing
         let first = rig.engine()
         await first.resume()
         let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-dev"))
-        let created = await first.submit(endpoint: endpoint, parameters: Self.parameters("retried later"))
+        let created = await first.submit(try Self.request(endpoint, Self.parameters("retried later")))
         let failed = try await Self.collect(first) { $0[created.id]?.phase.isFinal == true }
         #expect(failed.last?.phase == .failed)
         await first.shutdown()
@@ -274,6 +282,62 @@ import Testing
         #expect(after.last?.phase == .done, "\(after.last.map { "\($0.phase) \($0.error ?? "")" } ?? "no update")")
         #expect(after.last?.outputs.count == 1)
         await second.shutdown()
+        await rig.shutdown()
+    }
+
+    // MARK: what the command line uses
+
+    @Test func aTaskSubmittedElsewhereIsFollowedAndDownloaded() async throws {
+        let rig = try await Self.rig()
+        let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-dev"))
+        let answer = try await rig.client.submit(try Self.request(endpoint, Self.parameters("followed", seed: 9)))
+        let engine = rig.engine()
+        let followed = await engine.watch(remoteID: answer.id, endpoint: endpoint, pollingURL: answer.pollingURL)
+        let id = followed.id
+        let final = try #require(try await Self.collect(engine) { $0[id]?.phase.isFinal == true }.last)
+        #expect(final.phase == .done, "\(final.error ?? "")")
+        #expect(final.remoteID == answer.id && final.seed == 9)
+        #expect(FileManager.default.fileExists(atPath: try #require(final.outputs.first)))
+        await engine.shutdown()
+        await rig.shutdown()
+    }
+
+    @Test func aFinetuneFromAFolderIsDoneWhenReadyWithNothingToDownload() async throws {
+        let rig = try await Self.rig()
+        let dir = Fixtures.temporaryDirectory("ft-ready")
+        defer { Fixtures.cleanup(dir) }
+        for i in 1...5 { Fixtures.write(Fixtures.png(width: 16, height: 16), "t\(i).png", in: dir) }
+        let finetune = try #require(EndpointRegistry.endpoint(named: "finetune"))
+        let request = try Self.request(finetune, TaskParameters(["file_data": .file(dir.path), "finetune_comment": .text("ready"),
+                                                                 "mode": .text("style"), "iterations": .integer(100)]))
+        #expect(request.dataset?.images.count == 5)
+        let engine = rig.engine()
+        let id = await engine.submit(request).id
+        let final = try #require(try await Self.collect(engine) { $0[id]?.phase.isFinal == true }.last)
+        #expect(final.phase == .done && final.statusText == "Ready", "\(final.phase): \(final.error ?? "")")
+        #expect(final.outputs.isEmpty)
+        #expect(try rig.store.finetunes().map(\.id) == [try #require(final.remoteID)])
+        await engine.shutdown()
+        await rig.shutdown()
+    }
+
+    @Test func withoutARepollDelayATaskWhosePollingGivesUpFails() async throws {
+        let rig = try await Self.rig(taskSeconds: 5)
+        let client = try FluxClient(ClientConfiguration(serverURL: rig.server.baseURL, apiKey: APIKey("engine-test"),
+                                                        retryPolicy: RetryPolicy(initialInterval: 0.1, maxElapsed: 0.5)))
+        let engine = TaskEngine(client: client, store: rig.store,
+                                settings: TaskEngine.Settings(outputDirectory: rig.outputs, repollDelay: nil))
+        let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-dev"))
+        let id = await engine.submit(try Self.request(endpoint, Self.parameters("server goes away"))).id
+        _ = try await Self.collect(engine) { $0[id]?.phase == .running }
+        await rig.server.suspend()
+        let final = try #require(try await Self.collect(engine) { $0[id]?.phase.isFinal == true }.last)
+        #expect(final.phase == .failed)
+        guard case .polling? = final.failure else { Issue.record("failure: \(String(describing: final.failure))"); return }
+        #expect(final.error?.hasPrefix("polling stopped: cannot reach the server") == true, "\(final.error ?? "")")
+        await engine.shutdown()
+        await client.shutdown()
+        try await rig.server.resume()
         await rig.shutdown()
     }
 }

@@ -57,11 +57,26 @@ import FluxAPI
         #expect(try store.tasks(includeHidden: true).count == 3)
     }
 
+    @Test func aSaveNeverBringsBackARemovedTask() throws {
+        let store = try TaskStore()
+        var task = entry("removed while running")
+        try store.save(task)
+        try store.hide(id: task.id)
+        task.phase = .done
+        try store.save(task)
+        #expect(try store.task(id: task.id)?.hidden == true)
+        #expect(try store.task(id: task.id)?.phase == .done)
+        #expect(try store.tasks().isEmpty)
+    }
+
     @Test func activeTasksAreTheOnesToResume() throws {
         let store = try TaskStore()
         try store.save([entry("q", phase: .queued, at: 1), entry("r", phase: .running, at: 2), entry("d", phase: .done, at: 3),
                         entry("u", phase: .uncertain, at: 4), entry("dl", phase: .downloading, at: 5)])
-        #expect(try store.activeTasks().map(\.prompt) == ["q", "r", "dl"])
+        #expect(try store.activeTasks().tasks.map(\.prompt) == ["q", "r", "dl"])
+        // A removed task is not resumed.
+        try store.hide(id: try #require(try store.activeTasks().tasks.first).id)
+        #expect(try store.activeTasks().tasks.map(\.prompt) == ["r", "dl"])
     }
 
     @Test func aFileStoreSurvivesReopeningAndUsesWAL() throws {

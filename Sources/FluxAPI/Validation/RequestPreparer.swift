@@ -6,8 +6,12 @@ public struct PreparedRequest: Sendable {
     public let parameters: TaskParameters
     public let images: [String: ImageInfo]
     public let warnings: [ValidationIssue]
+    /// A fine-tune whose `file_data` is a folder: its images and captions, checked, to be zipped
+    /// while they upload (`FluxClient.submit` does it).
+    public let dataset: FinetuneDataset?
 
-    /// The JSON body as the API expects it: absent fields omitted, files inlined as base64.
+    /// The JSON body as the API expects it: absent fields omitted, files inlined as base64. Not
+    /// for a request with a `dataset`, whose body is streamed.
     public func body() throws(FluxError) -> Data {
         try RequestEncoder.encode(endpoint, parameters)
     }
@@ -31,6 +35,8 @@ public enum RequestPreparer {
                 if let info { images[field.name] = info }
                 if let problem { issues.append(.error(field.name, problem, type: "image_data")) }
             case .file(let path) where field.kind == .archive:
+                // A fine-tune's training folder is scanned by `prepare`.
+                if endpoint.createsFinetune && isFolder(path) { break }
                 if let problem = ArchiveInspector.problem(path: path) {
                     issues.append(.error(field.name, problem, type: "archive_file"))
                 }
@@ -56,12 +62,25 @@ public enum RequestPreparer {
         }
     }
 
-    /// Full check before sending. Errors -> `.failure` with every issue (warnings too).
+    /// Full check before sending. Errors -> `.failure` with every issue (warnings too). A
+    /// fine-tune's `file_data` may name a folder: its images and captions are checked here.
     public static func prepare(_ endpoint: Endpoint, _ parameters: TaskParameters) -> Result<PreparedRequest, FluxError> {
+        let dataset = trainingFolder(endpoint, parameters).map { FinetuneDataset.scan($0) }
         let (images, fileIssues) = inspectFiles(endpoint, parameters)
-        let issues = Validator.validate(endpoint, parameters, images: images) + fileIssues
+        let issues = Validator.validate(endpoint, parameters, images: images) + fileIssues + (dataset?.issues ?? [])
         if issues.hasErrors { return .failure(.invalidInput(issues.sorted { $0.severity > $1.severity })) }
-        return .success(PreparedRequest(endpoint: endpoint, parameters: parameters, images: images, warnings: issues))
+        return .success(PreparedRequest(endpoint: endpoint, parameters: parameters, images: images, warnings: issues, dataset: dataset))
+    }
+
+    /// The folder a fine-tune's `file_data` names, if it names one.
+    static func trainingFolder(_ endpoint: Endpoint, _ parameters: TaskParameters) -> URL? {
+        guard endpoint.createsFinetune, case .file(let path)? = parameters["file_data"], isFolder(path) else { return nil }
+        return URL(fileURLWithPath: path)
+    }
+
+    private static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 }
 

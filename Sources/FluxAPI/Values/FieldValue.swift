@@ -1,8 +1,10 @@
 import Foundation
 
 /// A field's value before it becomes JSON. File-backed values keep their source path so that
-/// sidecars and the task database record the path, never the base64 payload.
-public enum FieldValue: Sendable, Equatable, Hashable, Codable {
+/// sidecars and the task database record the path, never the base64 payload. Written to disk as
+/// `recordJSON` and read back with `fromRecord` (not `Codable`: its synthesized layout is not JSON
+/// anyone else reads).
+public enum FieldValue: Sendable, Equatable, Hashable {
     /// An explicit JSON null (only for nullable fields, and only when asked for).
     case null
     case text(String)
@@ -52,11 +54,35 @@ public enum FieldValue: Sendable, Equatable, Hashable, Codable {
         default: return inlineJSON ?? .null
         }
     }
+
+    /// Reads a value back from its record (`recordJSON`), typed by its field: image and archive
+    /// fields hold a path or an http(s) URL, number fields a number even when it is whole. A value
+    /// of no known field is typed by its JSON. Nil for an array or object, which no field holds.
+    public static func fromRecord(_ json: JSONValue, for field: FieldSpec?) -> FieldValue? {
+        switch json {
+        case .null: return .null
+        case .bool(let b): return .boolean(b)
+        case .string(let s):
+            guard let kind = field?.kind, kind.isFile else { return .text(s) }
+            let scheme = s.prefix(8).lowercased()
+            return scheme.hasPrefix("http://") || scheme.hasPrefix("https://") ? .url(s) : .file(s)
+        case .int(let i):
+            return field?.kind == .number ? .number(Double(i)) : .integer(i)
+        case .double(let d):
+            switch field?.kind {
+            case .integer?, .choice(_, integerValues: true)?:
+                if let i = json.intValue { return .integer(i) }
+                return .number(d)
+            default: return .number(d)
+            }
+        case .array, .object: return nil
+        }
+    }
 }
 
 /// The values a user (form or command line) has set for one endpoint. Unset fields are absent
 /// and are omitted from the request.
-public struct TaskParameters: Sendable, Equatable, Codable {
+public struct TaskParameters: Sendable, Equatable {
     public var values: [String: FieldValue]
 
     public init(_ values: [String: FieldValue] = [:]) { self.values = values }

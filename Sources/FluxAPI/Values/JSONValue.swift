@@ -80,26 +80,12 @@ extension JSONValue: Codable {
 extension JSONValue {
     /// Parses a JSON document. Throws `JSONValueError.malformed` with a readable reason.
     public static func parse(_ data: Data) throws -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let error as DecodingError {
-            throw JSONValueError.malformed(Self.describe(error))
-        } catch {
-            throw JSONValueError.malformed(String(describing: error))
-        }
+        try data.withUnsafeBytes { raw throws(JSONValueError) in try JSONParser.parse(raw) }
     }
 
     public static func parse(_ text: String) throws -> JSONValue {
-        try parse(Data(text.utf8))
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let context): return context.debugDescription
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context):
-            return context.debugDescription
-        @unknown default: return "invalid JSON"
-        }
+        var text = text
+        return try text.withUTF8 { utf8 throws(JSONValueError) in try JSONParser.parse(UnsafeRawBufferPointer(utf8)) }
     }
 
     /// Compact serialisation with sorted keys, so the same value always gives the same bytes.
@@ -160,8 +146,8 @@ extension JSONValue {
         return "\(d)"
     }
 
-    /// A JSON string literal. Also the task database's writer (`ColumnJSON`), hence `package`.
-    package static func writeString(_ s: String, into out: inout String) {
+    /// A JSON string literal.
+    static func writeString(_ s: String, into out: inout String) {
         out += "\""
         // Most strings need no escape at all: copy them whole.
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {

@@ -20,6 +20,8 @@ public struct FormState: Sendable, Equatable {
     public private(set) var pendingFileChecks: [FileCheck] = []
     /// Files already asked for (each is inspected once per form; submitting checks them again).
     private var requestedFiles: Set<String> = []
+    /// Ctrl-S came while files were still being checked: submit once they are known to be fine.
+    public var submitWhenChecked = false
 
     /// Fields the form does not show (the composer supplies `file_data` from its folder).
     public let excluded: Set<String>
@@ -367,6 +369,8 @@ public struct FormState: Sendable, Equatable {
         let statusRow = rows[1]
         if let completionHint {
             buffer.writeLine("matches: " + completionHint, in: statusRow, style: theme.style(.hint))
+        } else if errorCount == 0, !pendingFileChecks.isEmpty {
+            buffer.writeLine("… checking \(pendingFileChecks.count == 1 ? "the file" : "the files")", in: statusRow, style: theme.style(.hint))
         } else if errorCount > 0 {
             buffer.writeLine("✗ \(errorCount) problem\(errorCount == 1 ? "" : "s") to fix before submitting", in: statusRow,
                              style: theme.style(.error))

@@ -25,11 +25,10 @@ struct ResultCommand: AsyncParsableCommand {
         let output = self.output
         let pollingURL = self.pollingURL
         let result = try await Backend.with(global) { backend -> FlowResult in
-            let flow = TaskFlow(backend: backend, output: output, json: json)
-            let record = TaskRecord(id: trimmed, endpoint: endpoint ?? ResultCommand.unknownEndpoint,
-                                    parameters: TaskParameters(), submittedAt: Date())
+            if wait {
+                return await CommandLineTask(backend: backend, output: output, json: json).follow(id: trimmed, endpoint: endpoint, pollingURL: pollingURL)
+            }
             var outcome = TaskOutcome(id: trimmed, endpoint: endpoint?.id ?? "unknown")
-            if wait { return await flow.waitAndSave(record: record, pollingURL: pollingURL, outcome: outcome) }
             do {
                 let result = try await backend.client.result(id: trimmed, pollingURL: pollingURL)
                 outcome.status = result.status
@@ -51,15 +50,10 @@ struct ResultCommand: AsyncParsableCommand {
             } catch {
                 outcome.error = "\(error)"
                 if !json { Console.error("flux-tui: \(error)") }
-                return FlowResult(outcome: outcome, exitCode: TaskFlow.exitCode(for: error))
+                return FlowResult(outcome: outcome, exitCode: CommandLineTask.exitCode(for: error))
             }
         }
         if json { Console.out(result.outcome.json.serialized()) }
         if let code = result.exitCode { throw code }
     }
-
-    /// For naming files of a task whose endpoint is not known.
-    static let unknownEndpoint = Endpoint(
-        id: "task", path: "/v1/get_result", operation: "get_result", title: "Task", summary: "", family: .generate,
-        fields: [], rules: [], retiredOnPublicAPI: false, typicalSeconds: 5)
 }
