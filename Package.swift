@@ -2,9 +2,10 @@
 import PackageDescription
 
 // Why each dependency: see README.md ("Dependencies") and DESIGN.md.
+// Linux only (no `platforms:` claim): the code calls Glibc directly and the curses shim includes
+// Debian's <ncursesw/curses.h>; macOS has neither (see README.md, "Requirements").
 let package = Package(
     name: "flux-tui",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "flux-tui", targets: ["flux-tui"]),
         .library(name: "FluxAPI", targets: ["FluxAPI"]),
