@@ -27,6 +27,8 @@ let package = Package(
         // MARK: libraries
         // One lock-protected value for the modules below (FluxAPI and TerminalKit share no other module).
         .target(name: "Locking"),
+        // One seeded generator (SplitMix64) for the simulator, the tests and the benchmarks.
+        .target(name: "DeterministicRandom"),
         .target(
             name: "FluxAPI",
             dependencies: [
@@ -44,6 +46,7 @@ let package = Package(
             dependencies: [
                 "FluxAPI",
                 "Locking",
+                "DeterministicRandom",
                 "ImageCodec",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -75,7 +78,8 @@ let package = Package(
         // Speed and memory figures (scripts/bench); a plain release-mode executable.
         .executableTarget(
             name: "flux-bench",
-            dependencies: ["FluxAPI", "FluxSimulator", "FluxApp", "TaskStore", "TerminalKit", "CursesBackend", "ImageCodec", "ImagePreview"],
+            dependencies: ["FluxAPI", "FluxSimulator", "FluxApp", "TaskStore", "TerminalKit", "CursesBackend", "ImageCodec", "ImagePreview",
+                           "DeterministicRandom"],
             path: "Benchmarks/flux-bench"
         ),
 
@@ -91,6 +95,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "DeterministicRandom",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
