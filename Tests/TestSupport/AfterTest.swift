@@ -23,6 +23,8 @@ extension Trait where Self == AfterTestTrait {
 public struct AfterTestTrait: TestTrait, SuiteTrait, TestScoping {
     @TaskLocal static var pending: PendingWork?
 
+    public init() {}
+
     public var isRecursive: Bool { true }
 
     public func scopeProvider(for test: Test, testCase: Test.Case?) -> AfterTestTrait? {
