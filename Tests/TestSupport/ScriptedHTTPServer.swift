@@ -89,9 +89,11 @@ public final class ScriptedHTTPServer: Sendable {
 
     public var requests: [RecordedRequest] { state.all }
 
+    /// Stops listening, ends every open connection and returns once they are all closed.
     public func shutdown() async {
         try? await channel.channel.close()
         runner.cancel()
+        await runner.value
     }
 
     private static func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>,
