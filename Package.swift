@@ -2,9 +2,10 @@
 import PackageDescription
 
 // Why each dependency: see README.md ("Dependencies") and DESIGN.md.
+// Linux only (no `platforms:` claim): the code calls Glibc directly and the curses shim includes
+// Debian's <ncursesw/curses.h>; macOS has neither (see README.md, "Requirements").
 let package = Package(
     name: "flux-tui",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "flux-tui", targets: ["flux-tui"]),
         .library(name: "FluxAPI", targets: ["FluxAPI"]),
@@ -26,6 +27,8 @@ let package = Package(
         // MARK: libraries
         // One lock-protected value for the modules below (FluxAPI and TerminalKit share no other module).
         .target(name: "Locking"),
+        // One seeded generator (SplitMix64) for the simulator, the tests and the benchmarks.
+        .target(name: "DeterministicRandom"),
         .target(
             name: "FluxAPI",
             dependencies: [
@@ -43,6 +46,7 @@ let package = Package(
             dependencies: [
                 "FluxAPI",
                 "Locking",
+                "DeterministicRandom",
                 "ImageCodec",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -74,7 +78,8 @@ let package = Package(
         // Speed and memory figures (scripts/bench); a plain release-mode executable.
         .executableTarget(
             name: "flux-bench",
-            dependencies: ["FluxAPI", "FluxSimulator", "FluxApp", "TaskStore", "TerminalKit", "CursesBackend", "ImageCodec", "ImagePreview"],
+            dependencies: ["FluxAPI", "FluxSimulator", "FluxApp", "TaskStore", "TerminalKit", "CursesBackend", "ImageCodec", "ImagePreview",
+                           "DeterministicRandom"],
             path: "Benchmarks/flux-bench"
         ),
 
@@ -90,6 +95,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "DeterministicRandom",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import DeterministicRandom
 import FluxAPI
 import Foundation
 import TaskStore
@@ -15,7 +16,7 @@ enum Fixtures {
     static let endpoints = ["flux-dev", "flux-pro-1.1", "flux-pro-1.1-ultra", "flux-pro-1.0-fill", "flux-pro"]
 
     static func tasks(count: Int, running: Int = 0, seed: UInt64 = 42, now: Date = Date()) -> [TaskEntry] {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var out: [TaskEntry] = []
         out.reserveCapacity(count)
         for i in 0..<count {

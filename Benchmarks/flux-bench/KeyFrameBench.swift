@@ -1,4 +1,5 @@
 import CursesBackend
+import DeterministicRandom
 import FluxApp
 import Foundation
 import TaskStore
@@ -27,7 +28,7 @@ enum KeyFrameBench {
 
     /// A fixed mix of list keys: mostly j, some k, pages up and down, and jumps to the ends.
     static func keys(count: Int) -> [KeyEvent] {
-        var rng = SeededGenerator(seed: 7)
+        var rng = SeededRandom(seed: 7)
         return (0..<count).map { _ in
             switch rng.next() % 40 {
             case 0..<22: return .char("j")

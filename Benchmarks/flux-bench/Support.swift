@@ -1,3 +1,4 @@
+import DeterministicRandom
 import Foundation
 
 #if canImport(Glibc)
@@ -114,22 +115,9 @@ func removeTemporaryRoot() {
     try? FileManager.default.removeItem(at: base)
 }
 
-/// Deterministic pseudo-random numbers (SplitMix64), so fixtures are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Incompressible bytes (like JPEG data) without a per-byte loop.
 func randomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
-    var generator = SeededGenerator(seed: seed)
+    var generator = SeededRandom(seed: seed)
     var out = [UInt8](repeating: 0, count: count)
     out.withUnsafeMutableBytes { raw in
         let words = raw.count / 8

@@ -1,23 +1,6 @@
+import DeterministicRandom
 import Foundation
 import Locking
-
-/// SplitMix64: small and deterministic, so a fault `seed` replays the same sequence.
-struct FaultRandom: Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in 0..<1.
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-}
 
 /// What the injector decided for one request.
 enum FaultDecision: Sendable, Equatable {
@@ -35,14 +18,15 @@ enum FaultDecision: Sendable, Equatable {
 final class FaultInjector: Sendable {
     private struct State {
         var configuration: FaultConfiguration
-        var random: FaultRandom
+        /// Seeded, so a fault `seed` replays the same sequence.
+        var random: SeededRandom
     }
 
     private let state: Locked<State>
 
     init(_ configuration: FaultConfiguration) {
         let seed = configuration.seed ?? UInt64.random(in: .min ... .max)
-        state = Locked(State(configuration: configuration, random: FaultRandom(seed: seed)))
+        state = Locked(State(configuration: configuration, random: SeededRandom(seed: seed)))
     }
 
     var configuration: FaultConfiguration {
@@ -52,7 +36,7 @@ final class FaultInjector: Sendable {
     /// Replaces the configuration; a new seed restarts the sequence.
     func update(_ configuration: FaultConfiguration) {
         state.withLock { s in
-            if let seed = configuration.seed, seed != s.configuration.seed { s.random = FaultRandom(seed: seed) }
+            if let seed = configuration.seed, seed != s.configuration.seed { s.random = SeededRandom(seed: seed) }
             s.configuration = configuration
         }
     }

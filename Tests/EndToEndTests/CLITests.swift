@@ -5,7 +5,7 @@ import FluxAPI
 
 /// The `flux-tui` executable end to end: against a scripted server (exact JSON on the wire) and
 /// against the built-in simulator (the whole submit → wait → download flow).
-@Suite(.serialized) struct CLITests {
+@Suite(.serialized, .awaitsAfterTest) struct CLITests {
     let home = Fixtures.temporaryDirectory("flux-cli")
 
     func run(_ args: [String], env extra: [String: String] = [:], timeout: Double = 90) async throws -> ProcessRunner.Output {
@@ -41,7 +41,7 @@ import FluxAPI
 
     @Test func invalidInputExits2ListingEveryProblemAndSendsNothing() async throws {
         let server = try await ScriptedHTTPServer.start { _, _ in .json(200, #"{"id":"x","polling_url":"p"}"#) }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let out = try await run(["submit", "flux-dev", "--set", "width=1000", "--set", "steps=99", "--set", "bogus=1",
                            "--set", "guidance=high", "--server", server.baseURL.absoluteString], env: ["BFL_API_KEY": "k"])
         #expect(out.status == 2)
@@ -98,7 +98,7 @@ import FluxAPI
         let server = try await ScriptedHTTPServer.start { request, _ in
             .json(200, #"{"id":"task-\#(request.path.split(separator: "/").last ?? "")","polling_url":"http://127.0.0.1:1/x"}"#)
         }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         for (index, (endpoint, sets, expected)) in cases.enumerated() {
             let args = ["submit", endpoint, "--json", "--server", server.baseURL.absoluteString] + sets.flatMap { ["--set", $0] }
             let out = try await run(args, env: ["BFL_API_KEY": "bfl-test-key"])
@@ -116,7 +116,7 @@ import FluxAPI
 
     @Test func theKeyIsNeverPrintedAndPlainHTTPIsRefused() async throws {
         let server = try await ScriptedHTTPServer.start { _, _ in .json(401, #"{"detail":"Invalid key"}"#) }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let secret = "bfl-SECRET-0123456789-abcdef"
         let out = try await run(["submit", "flux-dev", "--set", "prompt=x", "--server", server.baseURL.absoluteString],
                           env: ["BFL_API_KEY": secret])
@@ -232,7 +232,7 @@ import FluxAPI
 
 /// The config file: settings, precedence, a clear error for a bad file, and a warning when a file
 /// holding the key can be read by others.
-@Suite(.serialized) struct ConfigFileTests {
+@Suite(.serialized, .awaitsAfterTest) struct ConfigFileTests {
     let home = Fixtures.temporaryDirectory("flux-config")
 
     func writeConfig(_ text: String, mode: Int16 = 0o600) throws {
@@ -250,7 +250,7 @@ import FluxAPI
     @Test func theFileSuppliesKeyServerAndOutput() async throws {
         defer { Fixtures.cleanup(home) }
         let server = try await ScriptedHTTPServer.start { _, _ in .json(200, #"{"finetunes":[]}"#) }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         try writeConfig("api_key = \"from-config-file-key\"\nserver = \"\(server.baseURL.absoluteString)\"\n")
         let out = try await run(["finetunes", "list"])
         #expect(out.status == 0, "\(out.stderr)")

@@ -12,7 +12,7 @@ import Testing
 /// pending and while a download is being written, then started again. The store must be intact
 /// (SQLite in WAL mode, one transaction per change), pending tasks must resume (never be
 /// resubmitted) and reach Ready with their files, and no file with a final name may ever be partial.
-@Suite(.serialized) struct CrashSafetyTests {
+@Suite(.serialized, .awaitsAfterTest) struct CrashSafetyTests {
     let home = Fixtures.temporaryDirectory("flux-crash")
     var database: URL { home.appendingPathComponent("data/flux-tui/tasks.sqlite") }
     var outputs: URL { home.appendingPathComponent("data/flux-tui/outputs") }
@@ -85,9 +85,10 @@ import Testing
         guard let tmux = Tmux(label: "crash-dl") else { Issue.record("tmux is not installed"); return }
         defer { tmux.kill(); Fixtures.cleanup(home) }
         let image = Fixtures.png(width: 256, height: 256)
-        let server = try StallingServer(image: image)
-        defer { server.stop() }
-        let url = URL(string: "http://127.0.0.1:\(server.port)")!
+        let api = StallingAPI()
+        let server = try await api.start(image: image)
+        afterTest { await server.shutdown() }
+        let url = server.baseURL
 
         guard await AppDriver.launch(tmux, server: url, environment: environment()) else { return }
         await AppDriver.open(tmux, "flux-dev")
@@ -95,9 +96,9 @@ import Testing
 
         // The first download stalls after half the body: the app holds a partial temp file.
         let stalled = await AppDriver.waitUntil(30) {
-            server.isStalled && Self.tempFiles(in: outputs).contains { ((try? FileManager.default.attributesOfItem(atPath: outputs.appendingPathComponent($0).path))?[.size] as? NSNumber)?.intValue ?? 0 > 0 }
+            api.isStalled && Self.tempFiles(in: outputs).contains { ((try? FileManager.default.attributesOfItem(atPath: outputs.appendingPathComponent($0).path))?[.size] as? NSNumber)?.intValue ?? 0 > 0 }
         }
-        #expect(stalled, "the download never started (server stalled: \(server.isStalled), files: \(Self.allNames(in: outputs)))")
+        #expect(stalled, "the download never started (server stalled: \(api.isStalled), files: \(Self.allNames(in: outputs)))")
         let store = try TaskStore(path: database.path)
         #expect(try store.tasks().first?.phase == .downloading)
         #expect(Self.finalNames(in: outputs).isEmpty, "a partial download has a final name: \(Self.allNames(in: outputs))")
@@ -111,7 +112,7 @@ import Testing
         #expect(killed.phase == .downloading && killed.remoteID == "crash-dl-1")
 
         // Restart: the stale temp file is removed, the result fetched again and saved whole.
-        server.release()
+        api.release()
         guard let again = Tmux(label: "crash-dl-restart") else { return }
         defer { again.kill() }
         guard await AppDriver.launch(again, server: url, environment: environment()) else { return }
@@ -123,8 +124,8 @@ import Testing
         #expect(Self.tempFiles(in: outputs).isEmpty, "temp files left: \(Self.allNames(in: outputs))")
         #expect(Self.finalNames(in: outputs).sorted() == [URL(fileURLWithPath: path).lastPathComponent,
                                                           URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".json"].sorted())
-        #expect(server.submitCount == 1, "the task was submitted again after the restart")
-        #expect(server.sampleRequests >= 2)
+        #expect(api.submitCount == 1, "the task was submitted again after the restart")
+        #expect(api.sampleRequests >= 2)
     }
 
     // MARK: helpers
@@ -298,142 +299,48 @@ final class BackgroundProcess: @unchecked Sendable {
 
 // MARK: - a server whose first sample download stalls mid-body
 
-/// A tiny blocking HTTP/1.1 server (one thread per connection, `Connection: close`) playing the API
-/// for one flux-dev task whose first sample download sends half the image and then hangs, so a
-/// test can kill the client while the download is being written.
-final class StallingServer: @unchecked Sendable {
-    let port: Int
-    private let listener: Int32
-    private let image: Data
+/// The API for one flux-dev task whose first sample download sends half the image and then hangs
+/// until `release()`, so a test can kill the client while the download is being written.
+final class StallingAPI: @unchecked Sendable {
     private let lock = NSLock()
     private var stalled = false
     private var released = false
-    private var stopped = false
     private var samples = 0
     private var submits = 0
-
-    init(image: Data) throws {
-        self.image = image
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw AppDriverError("socket: \(errno)") }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 16) == 0 else { close(fd); throw AppDriverError("bind/listen: \(errno)") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
-        Thread { [self] in
-            while true {
-                let connection = accept(fd, nil, nil)
-                if connection < 0 { break }
-                _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
-                Thread { [self] in self.serve(connection) }.start()
-            }
-        }.start()
-    }
 
     var isStalled: Bool { lock.withLock { stalled } }
     var sampleRequests: Int { lock.withLock { samples } }
     var submitCount: Int { lock.withLock { submits } }
 
-    /// Lets the stalled connection go; later sample requests are answered in full.
+    /// Lets the stalled download go; later sample requests are answered in full.
     func release() { lock.withLock { released = true } }
 
-    func stop() {
-        lock.withLock { stopped = true; released = true }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-    }
-
-    private func serve(_ fd: Int32) {
-        defer { close(fd) }
-        guard let (method, path, host) = readRequest(fd) else { return }
-        let base = "http://\(host)"
-        switch (method, path) {
-        case ("POST", "/v1/flux-dev"):
-            lock.withLock { submits += 1 }
-            respond(fd, 200, #"{"id":"crash-dl-1","polling_url":"\#(base)/v1/get_result?id=crash-dl-1"}"#)
-        case ("GET", "/v1/get_result"):
-            respond(fd, 200, #"{"id":"crash-dl-1","status":"Ready","progress":1,"result":{"sample":"\#(base)/samples/crash.png","seed":5}}"#)
-        case ("GET", "/v1/credits"):
-            respond(fd, 200, #"{"credits":100}"#)
-        case ("GET", "/samples/crash.png"):
-            let first = lock.withLock { () -> Bool in
-                samples += 1
-                return samples == 1
-            }
-            let head = "HTTP/1.1 200 OK\r\ncontent-type: image/png\r\ncontent-length: \(image.count)\r\nconnection: close\r\n\r\n"
-            if first {
-                write(fd, Data(head.utf8) + image.prefix(image.count / 2))
-                lock.withLock { stalled = true }
-                // Hang mid-body until released (the client is killed meanwhile).
-                while !lock.withLock({ released }) { usleep(20_000) }
-                return
-            }
-            write(fd, Data(head.utf8) + image)
-        default:
-            respond(fd, 404, #"{"detail":"Not Found"}"#)
-        }
-    }
-
-    private func respond(_ fd: Int32, _ status: Int, _ body: String) {
-        let bytes = Data(body.utf8)
-        let head = "HTTP/1.1 \(status) \(status == 200 ? "OK" : "Not Found")\r\ncontent-type: application/json\r\n"
-            + "content-length: \(bytes.count)\r\nconnection: close\r\n\r\n"
-        write(fd, Data(head.utf8) + bytes)
-    }
-
-    private func write(_ fd: Int32, _ data: Data) {
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-                if n <= 0 { return }
-                offset += n
+    func start(image: Data) async throws -> ScriptedHTTPServer {
+        try await ScriptedHTTPServer.start { [self] request, _ in
+            let base = "http://" + (request.header("host") ?? "127.0.0.1")
+            switch (request.method, request.path) {
+            case ("POST", "/v1/flux-dev"):
+                lock.withLock { submits += 1 }
+                return .json(200, #"{"id":"crash-dl-1","polling_url":"\#(base)/v1/get_result?id=crash-dl-1"}"#)
+            case ("GET", "/v1/get_result"):
+                return .json(200, #"{"id":"crash-dl-1","status":"Ready","progress":1,"result":{"sample":"\#(base)/samples/crash.png","seed":5}}"#)
+            case ("GET", "/v1/credits"):
+                return .json(200, #"{"credits":100}"#)
+            case ("GET", "/samples/crash.png"):
+                let first = lock.withLock { () -> Bool in
+                    samples += 1
+                    return samples == 1
+                }
+                let headers = [("content-type", "image/png")]
+                guard first else { return .respond(status: 200, headers: headers, body: image) }
+                return .stalled(status: 200, headers: headers, body: image.prefix(image.count / 2), announced: image.count) { [self] in
+                    // Half the image is out: hang until released (the client is killed meanwhile).
+                    lock.withLock { stalled = true }
+                    while !Task.isCancelled, !lock.withLock({ released }) { try? await Task.sleep(for: .milliseconds(20)) }
+                }
+            default:
+                return .json(404, #"{"detail":"Not Found"}"#)
             }
         }
-    }
-
-    /// Reads one request (head and body); returns method, path without query, and Host.
-    private func readRequest(_ fd: Int32) -> (String, String, String)? {
-        var buffer = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        var headEnd: Int?
-        while headEnd == nil {
-            let n = recv(fd, &chunk, chunk.count, 0)
-            if n <= 0 { return nil }
-            buffer += chunk[0..<n]
-            if let range = Data(buffer).range(of: Data("\r\n\r\n".utf8)) { headEnd = range.upperBound }
-        }
-        let head = String(decoding: buffer[0..<headEnd!], as: UTF8.self)
-        let lines = head.components(separatedBy: "\r\n")
-        let parts = lines.first?.split(separator: " ") ?? []
-        guard parts.count >= 2 else { return nil }
-        var length = 0
-        var host = "127.0.0.1:\(port)"
-        for line in lines.dropFirst() {
-            let pair = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pair.count == 2 else { continue }
-            if pair[0].lowercased() == "content-length" { length = Int(pair[1]) ?? 0 }
-            if pair[0].lowercased() == "host" { host = pair[1] }
-        }
-        var body = buffer.count - headEnd!
-        while body < length {
-            let n = recv(fd, &chunk, chunk.count, 0)
-            if n <= 0 { return nil }
-            body += n
-        }
-        let path = String(parts[1].split(separator: "?", maxSplits: 1).first ?? "")
-        return (String(parts[0]), path, host)
     }
 }

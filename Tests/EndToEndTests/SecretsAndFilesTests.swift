@@ -9,7 +9,7 @@ import Testing
 /// screen, stdout/stderr, sidecars, outputs or the task database; a config file holding a key
 /// that others can read gets a warning; nothing a server says can put a file outside the output
 /// folder; the key never goes over plain http to a non-loopback host.
-@Suite(.serialized) struct SecretsAndFilesTests {
+@Suite(.serialized, .awaitsAfterTest) struct SecretsAndFilesTests {
     let home = Fixtures.temporaryDirectory("flux-secrets")
 
     func run(_ args: [String], env extra: [String: String] = [:], timeout: Double = 60) async throws -> ProcessRunner.Output {
@@ -65,7 +65,7 @@ import Testing
         let secret = "planted-webhook-\(UUID().uuidString)"
         let image = Fixtures.png(width: 32, height: 32)
         let server = try await Self.scriptedAPI(image: image)
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let outputs = home.appendingPathComponent("out")
         var streams = ""
         for json in [true, false] {
@@ -111,7 +111,7 @@ import Testing
         defer { Fixtures.cleanup(home) }
         let key = "planted-config-key-\(UUID().uuidString)"
         let server = try await Self.scriptedAPI(image: Fixtures.png(width: 8, height: 8))
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let config = home.appendingPathComponent("config/flux-tui/config.toml")
         try FileManager.default.createDirectory(at: config.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data("api_key = \"\(key)\"\n".utf8).write(to: config)
@@ -167,7 +167,7 @@ import Testing
                 return .json(404, #"{"detail":"Not Found"}"#)
             }
         }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let env = ProcessRunner.environment(home: home, extra: ["BFL_API_KEY": "k"])
         // Every id with one of two patterns; four runs at a time (each waits for its first poll).
         let patterns = ["{id}", "../{id}/x-{short_id}"]
@@ -239,7 +239,7 @@ import Testing
         let evil = try await ScriptedHTTPServer.start { _, _ in
             .json(200, #"{"id":"t","polling_url":"http://flux-test.invalid/v1/get_result?id=t"}"#)
         }
-        defer { Task { await evil.shutdown() } }
+        afterTest { await evil.shutdown() }
         let out = try await run(["submit", "flux-dev", "--set", "prompt=x", "--wait", "--server", evil.baseURL.absoluteString],
                                 env: ["BFL_API_KEY": key])
         #expect(out.status == 1)
@@ -250,7 +250,7 @@ import Testing
     @Test func imagesThatCannotBeSentAreRefusedBeforeAnyConnection() async throws {
         defer { Fixtures.cleanup(home) }
         let server = try await ScriptedHTTPServer.start { _, _ in .json(200, #"{"id":"x"}"#) }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let dir = home.appendingPathComponent("inputs with spaces")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let huge = dir.appendingPathComponent("huge photo.png")
@@ -287,7 +287,7 @@ import Testing
             default: return .json(200, #"{"id":"t","status":\#(text),"progress":0.5}"#)
             }
         }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let env = ["BFL_API_KEY": "k"]
         let failed = try await run(["submit", "flux-dev", "--set", "prompt=x", "--server", server.baseURL.absoluteString], env: env)
         let submitted = try await run(["submit", "flux-pro-1.1", "--set", "prompt=x", "--server", server.baseURL.absoluteString], env: env)
@@ -296,6 +296,11 @@ import Testing
             let printed = out.stdout + out.stderr
             #expect(!printed.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "raw escapes printed: \(printed.debugDescription)")
         }
+        // The text still reaches the user, each control character shown as "?", with the usual exit codes.
+        let shown = "boom ?]0;pwned? ?[2J cleared"
+        #expect(failed.status == 1 && failed.stderr.contains(shown), "\(failed.status): \(failed.stderr.debugDescription)")
+        #expect(submitted.status == 0 && submitted.stdout.contains(shown), "\(submitted.status): \(submitted.stdout.debugDescription)")
+        #expect(status.status == 0 && status.stdout.contains("t: \(shown) 50%"), "\(status.status): \(status.stdout.debugDescription)")
     }
 
     // MARK: the interactive app

@@ -8,7 +8,7 @@ import Testing
 /// every case: no crash, and a problem comes back as a clear message naming what is wrong.
 ///
 /// The generator is seeded (`FLUX_FUZZ_SEED` overrides the default), so a failure replays.
-@Suite struct BadInputTests {
+@Suite(.awaitsAfterTest) struct BadInputTests {
 
     static let seed: UInt64 = ProcessInfo.processInfo.environment["FLUX_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0xF1_0C5
 
@@ -252,7 +252,7 @@ import Testing
             return .json(status, body)
         }
         let client = try FluxClient(ClientConfiguration(serverURL: server.baseURL, apiKey: APIKey("k"), retryPolicy: .none))
-        defer { Task { await client.shutdown(); await server.shutdown() } }
+        afterTest { await client.shutdown(); await server.shutdown() }
         for index in bodies.indices {
             do {
                 let result = try await client.result(id: String(index))

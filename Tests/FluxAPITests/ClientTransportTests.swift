@@ -4,7 +4,7 @@ import TestSupport
 @testable import FluxAPI
 
 /// The client core against a real HTTP server on 127.0.0.1 whose answers each test scripts.
-@Suite struct ClientTransportTests {
+@Suite(.awaitsAfterTest) struct ClientTransportTests {
     static let fastRetry = RetryPolicy(initialInterval: 0.05, factor: 1.5, maxInterval: 0.2, maxElapsed: 5, jitter: 0)
 
     // Generous: the whole suite runs in parallel on 2 cores; only slowResponsesTimeOut tests timeouts.
@@ -25,9 +25,9 @@ import TestSupport
         let server = try await ScriptedHTTPServer.start { _, _ in
             .json(200, #"{"id":"task-1","polling_url":"http://127.0.0.1:1/v1/get_result?id=task-1","cost":2.5}"#)
         }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let client = try client(server)
-        defer { Task { await client.shutdown() } }
+        afterTest { await client.shutdown() }
         let answer = try await client.submit(try prepared("flux-dev", ["prompt=a lighthouse", "width=512", "seed=7", "raw=x"].filter { !$0.hasPrefix("raw") }))
         #expect(answer.id == "task-1")
         #expect(answer.cost == 2.5)
@@ -43,9 +43,9 @@ import TestSupport
         let body = #"{"detail":[{"loc":["body","width"],"msg":"Input should be a multiple of 32","type":"multiple_of"},"#
             + #"{"loc":["body","steps"],"msg":"Input should be less than or equal to 50","type":"less_than_equal"}]}"#
         let server = try await ScriptedHTTPServer.start { _, _ in .json(422, body, headers: [("x-request-id", "req-9")]) }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let client = try client(server)
-        defer { Task { await client.shutdown() } }
+        afterTest { await client.shutdown() }
         do {
             _ = try await client.submit(try prepared("flux-dev", ["prompt=x"]))
             Issue.record("expected a validation error")
@@ -64,9 +64,9 @@ import TestSupport
             n == 1 ? .json(429, #"{"detail":"Too many active tasks"}"#, headers: [("retry-after", "1")])
                    : .json(200, #"{"id":"t2","polling_url":null}"#)
         }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let client = try client(server)
-        defer { Task { await client.shutdown() } }
+        afterTest { await client.shutdown() }
         let events = EventLog()
         let answer = try await client.submit(try prepared("flux-pro-1.1", []), onRetry: { events.add($0) })
         #expect(answer.id == "t2")
@@ -78,9 +78,9 @@ import TestSupport
         let server = try await ScriptedHTTPServer.start { _, n in
             n <= 2 ? .json(502, "<html>bad gateway</html>") : .json(200, #"{"id":"t","status":"Pending","progress":0.5}"#)
         }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let client = try client(server)
-        defer { Task { await client.shutdown() } }
+        afterTest { await client.shutdown() }
         let result = try await client.result(id: "t")
         #expect(result.status == .running("Pending"))
         #expect(result.progress == 0.5)
@@ -109,9 +109,9 @@ import TestSupport
         let server = try await ScriptedHTTPServer.start { _, n in
             n == 1 ? .json(503, #"{"detail":"busy"}"#) : .json(200, #"{"id":"t3","polling_url":"p"}"#)
         }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let client = try client(server)
-        defer { Task { await client.shutdown() } }
+        afterTest { await client.shutdown() }
         #expect(try await client.submit(try prepared("flux-dev", [])).id == "t3")
         #expect(server.requests.count == 2)
     }
@@ -122,7 +122,7 @@ import TestSupport
         defer { closed.close() }
         let client = try FluxClient(ClientConfiguration(serverURL: URL(string: "http://127.0.0.1:\(closed.port)")!, apiKey: APIKey("k"),
                                                         retryPolicy: RetryPolicy(initialInterval: 0.05, maxElapsed: 0.3, jitter: 0)))
-        defer { Task { await client.shutdown() } }
+        afterTest { await client.shutdown() }
         do {
             _ = try await client.submit(try prepared("flux-dev", []))
             Issue.record("expected a transport error")
@@ -134,10 +134,10 @@ import TestSupport
 
     @Test func slowResponsesTimeOut() async throws {
         let server = try await ScriptedHTTPServer.start { _, _ in .delayed(seconds: 3, .json(200, #"{"id":"late","status":"Ready"}"#)) }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let client = try client(server, timeouts: Timeouts(connect: 1, read: 0.3, request: 0.5),
                                 retry: RetryPolicy(initialInterval: 0.05, maxElapsed: 0.5, jitter: 0))
-        defer { Task { await client.shutdown() } }
+        afterTest { await client.shutdown() }
         do {
             _ = try await client.result(id: "late")
             Issue.record("expected a timeout")
@@ -156,9 +156,9 @@ import TestSupport
         let server = try await ScriptedHTTPServer.start { request, _ in
             request.path == "/v1/my_finetunes" ? .json(200, #"{"finetunes": 3}"#) : .json(200, "{not json")
         }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let client = try client(server)
-        defer { Task { await client.shutdown() } }
+        afterTest { await client.shutdown() }
         await #expect(throws: FluxError.self) { _ = try await client.result(id: "x") }
         do { _ = try await client.submit(try prepared("flux-dev", [])) } catch let error as FluxError {
             guard case .malformedResponse = error else { Issue.record("got \(error)"); return }
@@ -176,9 +176,9 @@ import TestSupport
             default: return .json(401, #"{"error":"bad key"}"#)
             }
         }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let client = try client(server)
-        defer { Task { await client.shutdown() } }
+        afterTest { await client.shutdown() }
         await #expect(throws: FluxError.endpointRetired(endpoint: "flux-pro", status: 404)) {
             _ = try await client.submit(try prepared("flux-pro", []))
         }
@@ -201,9 +201,9 @@ import TestSupport
             default: return .json(404, "{}")
             }
         }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let client = try client(server)
-        defer { Task { await client.shutdown() } }
+        afterTest { await client.shutdown() }
         let result = try await client.result(id: "t", pollingURL: server.baseURL.absoluteString + "/regional/get_result?id=t")
         #expect(result.status == .ready && result.seed == 5 && result.sampleURL == "http://x/s.png")
         #expect(try await client.myFinetunes() == ["ft-1", "ft-2"])
@@ -218,9 +218,9 @@ import TestSupport
 
     @Test func insecurePollingURLsAreRefused() async throws {
         let server = try await ScriptedHTTPServer.start { _, _ in .json(200, "{}") }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let client = try client(server)
-        defer { Task { await client.shutdown() } }
+        afterTest { await client.shutdown() }
         await #expect(throws: FluxError.insecureServer("http://evil.example.com/get_result?id=t")) {
             _ = try await client.result(id: "t", pollingURL: "http://evil.example.com/get_result?id=t")
         }
@@ -253,12 +253,12 @@ final class EventLog: @unchecked Sendable {
     var all: [RetryEvent] { lock.withLock { events } }
 }
 
-@Suite struct ErrorDecodingTests {
+@Suite(.awaitsAfterTest) struct ErrorDecodingTests {
     @Test func aNotFoundWithItsOwnMessageIsNotARetiredEndpoint() async throws {
         let server = try await ScriptedHTTPServer.start { _, _ in .json(404, #"{"detail":"Finetune ft-9 not found"}"#) }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let client = try FluxClient(ClientConfiguration(serverURL: server.baseURL, apiKey: APIKey("k")))
-        defer { Task { await client.shutdown() } }
+        afterTest { await client.shutdown() }
         let endpoint = try #require(EndpointRegistry.endpoint(named: "flux-pro-finetuned"))
         await #expect(throws: FluxError.api(status: 404, message: "Finetune ft-9 not found", requestID: nil)) {
             _ = try await client.submit(endpoint: endpoint, body: Data("{}".utf8))

@@ -4,7 +4,7 @@ import TestSupport
 @testable import FluxAPI
 
 /// Downloads land atomically: no partial file ever has a final name.
-@Suite struct DownloadTests {
+@Suite(.awaitsAfterTest) struct DownloadTests {
     func finalFiles(_ dir: URL) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     }
@@ -16,9 +16,9 @@ import TestSupport
     @Test func savesTheImageAndASidecarWithoutTheKeyOrPayloads() async throws {
         let png = Fixtures.png(width: 16, height: 16)
         let server = try await ScriptedHTTPServer.start { _, _ in .respond(status: 200, headers: [("content-type", "image/png")], body: png) }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let transport = HTTPTransport()
-        defer { Task { await transport.shutdown() } }
+        afterTest { await transport.shutdown() }
         let dir = Fixtures.temporaryDirectory()
         defer { Fixtures.cleanup(dir) }
         let endpoint = EndpointRegistry.endpoint(named: "flux-pro-1.0-fill")!
@@ -52,9 +52,9 @@ import TestSupport
             n < 3 ? .truncated(status: 200, headers: [("content-type", "image/png")], body: png.prefix(40), announced: png.count)
                   : .respond(status: 200, headers: [("content-type", "image/png")], body: png)
         }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let transport = HTTPTransport()
-        defer { Task { await transport.shutdown() } }
+        afterTest { await transport.shutdown() }
         let dir = Fixtures.temporaryDirectory()
         defer { Fixtures.cleanup(dir) }
         let file = try await ResultDownloader(transport: transport).download(server.baseURL.absoluteString + "/s", into: dir, baseName: "out", fallbackExtension: "jpg")
@@ -69,9 +69,9 @@ import TestSupport
         let server = try await ScriptedHTTPServer.start { _, _ in
             .truncated(status: 200, headers: [], body: Data(repeating: 1, count: 10), announced: 100)
         }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let transport = HTTPTransport()
-        defer { Task { await transport.shutdown() } }
+        afterTest { await transport.shutdown() }
         let dir = Fixtures.temporaryDirectory()
         defer { Fixtures.cleanup(dir) }
         var downloader = ResultDownloader(transport: transport)
@@ -89,9 +89,9 @@ import TestSupport
             request.path == "/fresh.png" ? .respond(status: 200, headers: [("content-type", "image/png")], body: png)
                                          : .respond(status: 403, body: Data("<Error>Request has expired</Error>".utf8))
         }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let transport = HTTPTransport()
-        defer { Task { await transport.shutdown() } }
+        afterTest { await transport.shutdown() }
         let dir = Fixtures.temporaryDirectory()
         defer { Fixtures.cleanup(dir) }
         let endpoint = EndpointRegistry.endpoint(named: "flux-dev")!

@@ -74,12 +74,12 @@ import ZIPFoundation
     }
 }
 
-@Suite struct FinetuneUploadTests {
+@Suite(.awaitsAfterTest) struct FinetuneUploadTests {
     @Test func theUploadIsExactlyTheJSONWithTheArchiveInBase64() async throws {
         let server = try await ScriptedHTTPServer.start { _, _ in .json(200, #"{"finetune_id":"ft-1"}"#) }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let client = try FluxClient(ClientConfiguration(serverURL: server.baseURL, apiKey: APIKey("k")))
-        defer { Task { await client.shutdown() } }
+        afterTest { await client.shutdown() }
         let dir = Fixtures.temporaryDirectory()
         defer { Fixtures.cleanup(dir) }
         // Sizes around the chunk boundary, so chunked base64 must concatenate correctly.
@@ -102,9 +102,9 @@ import ZIPFoundation
 
     @Test func memoryStaysFlatWhileALargeArchiveUploads() async throws {
         let server = try await ScriptedHTTPServer.start(discardBodies: true) { _, _ in .json(200, #"{"finetune_id":"big"}"#) }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let client = try FluxClient(ClientConfiguration(serverURL: server.baseURL, apiKey: APIKey("k")))
-        defer { Task { await client.shutdown() } }
+        afterTest { await client.shutdown() }
         let dir = Fixtures.temporaryDirectory()
         defer { Fixtures.cleanup(dir) }
         // 160 MiB archive, written sparse-free in 1 MiB blocks.
@@ -114,14 +114,17 @@ import ZIPFoundation
         let block = Data(repeating: 0x5A, count: 1 << 20)
         for _ in 0..<160 { try handle.write(contentsOf: block) }
         try handle.close()
-        let before = Memory.residentBytes()
+        let before = try #require(Memory.residentBytes(), "resident memory cannot be read here")
         let peak = PeakTracker()
-        _ = try await client.submitFinetune(archive: file, parameters: TaskParameters(["mode": .text("style")])) { _, _ in
-            peak.sample(Memory.residentBytes())
+        _ = try await client.submitFinetune(archive: file, parameters: TaskParameters(["mode": .text("style")])) { sent, total in
+            if let now = Memory.residentBytes() { peak.sample(now, at: Double(sent) / Double(max(total, 1))) }
         }
         let request = try #require(server.requests.first)
         #expect(request.discardedBytes == (160 << 20) / 3 * 4 + 4 + #"{"file_data":""#.utf8.count + #"","mode":"style"}"#.utf8.count)
-        let growth = peak.value - before
+        // A peak is only worth something if memory was read while the body streamed, not just at its start.
+        let sampled = try #require(peak.value, "no memory sample was taken during the upload")
+        #expect(peak.latestFraction >= 0.5, "memory was last sampled at \(Int(peak.latestFraction * 100))% of the upload")
+        let growth = sampled - before
         #expect(growth < 64 << 20, "resident memory grew by \(growth >> 20) MiB while uploading 213 MiB")
     }
 }
@@ -133,18 +136,27 @@ final class ProgressLog: @unchecked Sendable {
     var last: (Int, Int)? { lock.withLock { entries.last } }
 }
 
+/// The highest resident size seen, and how far into the upload the last sample was taken.
 final class PeakTracker: @unchecked Sendable {
     private let lock = NSLock()
-    private var peak = 0
-    func sample(_ v: Int) { lock.withLock { peak = max(peak, v) } }
-    var value: Int { lock.withLock { peak } }
+    private var peak: Int?
+    private var fraction = 0.0
+    func sample(_ bytes: Int, at uploadedFraction: Double) {
+        lock.withLock {
+            peak = max(peak ?? bytes, bytes)
+            fraction = max(fraction, uploadedFraction)
+        }
+    }
+    /// Nil until a sample was taken.
+    var value: Int? { lock.withLock { peak } }
+    var latestFraction: Double { lock.withLock { fraction } }
 }
 
 enum Memory {
-    /// Current resident set size, from /proc/self/statm.
-    static func residentBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let pages = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+    /// Current resident set size, from /proc/self/statm; nil when it cannot be read.
+    static func residentBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+              let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }), pages > 0 else { return nil }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }

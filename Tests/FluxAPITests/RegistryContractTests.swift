@@ -6,9 +6,9 @@ import Testing
 /// spells out, the field lists for the four it does not, and the public OpenAPI
 /// description's ranges and defaults where it covers an endpoint.
 @Suite struct RegistryContractTests {
+    /// Vendored copies of the contract (where they came from: the README beside them).
     static let referenceDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/reference")
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/api-reference")
 
     struct DocumentedField: Equatable, CustomStringConvertible {
         let name: String

@@ -6,7 +6,7 @@ import ZIPFoundation
 
 /// The streamed training ZIP, read back with an independent reader (ZIPFoundation, which checks
 /// every CRC-32 as it extracts).
-@Suite struct ZipStreamTests {
+@Suite(.awaitsAfterTest) struct ZipStreamTests {
     func folder(_ files: [(String, Data)]) -> URL { Fixtures.folder(files, label: "zipstream") }
 
     /// Reads a whole plan through a buffer of `chunk` bytes.
@@ -142,9 +142,9 @@ import ZIPFoundation
 
     @Test func theUploadOfAFolderIsTheJSONWithItsZipInBase64() async throws {
         let server = try await ScriptedHTTPServer.start { _, _ in .json(200, #"{"finetune_id":"ft-zip"}"#) }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let client = try FluxClient(ClientConfiguration(serverURL: server.baseURL, apiKey: APIKey("k")))
-        defer { Task { await client.shutdown() } }
+        afterTest { await client.shutdown() }
         // Big enough for several body chunks.
         var jpeg = Fixtures.jpegHeader(width: 64, height: 64)
         jpeg.append(Fixtures.noise(Base64BodyStream.chunkSize * 2 + 11, seed: 9))
@@ -167,9 +167,9 @@ import ZIPFoundation
 
     @Test func aFileThatVanishesMidUploadFailsClearlyAndIsNotRetried() async throws {
         let server = try await ScriptedHTTPServer.start(discardBodies: true) { _, _ in .json(200, #"{"finetune_id":"never"}"#) }
-        defer { Task { await server.shutdown() } }
+        afterTest { await server.shutdown() }
         let client = try FluxClient(ClientConfiguration(serverURL: server.baseURL, apiKey: APIKey("k")))
-        defer { Task { await client.shutdown() } }
+        afterTest { await client.shutdown() }
         let dir = folder([("a.png", Fixtures.png(width: 8, height: 8)), ("b.png", Fixtures.png(width: 8, height: 8))])
         defer { Fixtures.cleanup(dir) }
         let dataset = FinetuneDataset.scan(dir)

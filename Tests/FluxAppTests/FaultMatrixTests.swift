@@ -17,7 +17,7 @@ import Testing
 /// The server outage lasts four seconds here instead of a minute: the code path is the same (the
 /// transport's retry window runs out, the engine pauses polling and polls again after
 /// `repollDelay`, until the server is back), only the two timers are shorter.
-@Suite struct FaultMatrixTests {
+@Suite(.awaitsAfterTest) struct FaultMatrixTests {
     // MARK: the matrix through the TaskEngine
 
     enum Fault: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -244,7 +244,14 @@ import Testing
         case .serverAway:
             #expect(recorder.all.contains { $0.error?.hasPrefix("polling paused") == true },
                     "the outage outlasted the retry window, so polling should have paused and resumed")
-        case .slowPastTimeout, .expiredSampleURLs: break
+        case .expiredSampleURLs:
+            // Every URL is born expired: each task the server made Ready reports that, and none got an image.
+            #expect(stats.samplesServed == 0, "an expired sample URL served an image")
+            for task in tasks where !(task.prompt ?? "").hasPrefix("SIM_") {
+                #expect(task.phase == .failed && task.error?.contains("expired") == true,
+                        "\(task.prompt ?? ""): \(task.phase) \(task.error ?? "")")
+            }
+        case .slowPastTimeout: break
         }
 
         await engine.shutdown()
@@ -295,7 +302,7 @@ import Testing
 
     @Test func a5xxSubmitIsRetriedOnlyAfter503AndOtherwiseReportedUncertain() async throws {
         let (server, client) = try await Self.start { $0.faults = FaultConfiguration(serverErrorRate: 1, seed: 9, retryAfter: 0) }
-        defer { Task { await Self.stop(server, client) } }
+        afterTest { await Self.stop(server, client) }
         let events = Events()
         for i in 0..<6 {
             do {
@@ -319,7 +326,7 @@ import Testing
         // and when the retry window is spent the 429 is the error. (The matrix's rateLimited
         // case covers the slot freeing up and the submit going through.)
         let (server, client) = try await Self.start { $0.activeTaskLimit = 1; $0.taskSeconds = 60 }
-        defer { Task { await Self.stop(server, client) } }
+        afterTest { await Self.stop(server, client) }
         _ = try await client.submit(try Self.prepared("first"))
         let events = Events()
         let window = RetryPolicy(initialInterval: 0.05, factor: 1.5, maxInterval: 0.2, maxElapsed: 2.5, jitter: 0)
@@ -336,7 +343,7 @@ import Testing
 
     @Test func aSubmitWhoseAnswerIsDroppedIsUncertainAndSentOnce() async throws {
         let (server, client) = try await Self.start { $0.faults = FaultConfiguration(dropRate: 1) }
-        defer { Task { await Self.stop(server, client) } }
+        afterTest { await Self.stop(server, client) }
         await #expect { try await client.submit(try Self.prepared()) } throws: { error in
             guard case FluxError.submitUncertain = error else { return false }
             return (error as! FluxError).description.contains("it was not resent")
@@ -348,7 +355,7 @@ import Testing
     @Test func aSubmitSlowerThanTheTimeoutIsUncertainAndSentOnce() async throws {
         let (server, client) = try await Self.start({ $0.faults = FaultConfiguration(latency: 1.2) },
                                                     timeouts: Timeouts(connect: 2, read: 0.3, request: 5))
-        defer { Task { await Self.stop(server, client) } }
+        afterTest { await Self.stop(server, client) }
         await #expect { try await client.submit(try Self.prepared()) } throws: { error in
             if case FluxError.submitUncertain = error { return true }
             return false
@@ -373,7 +380,7 @@ import Testing
     @Test func aSubmitToAServerThatIsAwayIsRetriedUntilItIsBackAndCreatedOnce() async throws {
         let (server, client) = try await Self.start(retry: RetryPolicy(initialInterval: 0.25, factor: 1.5, maxInterval: 0.5,
                                                                        maxElapsed: 10, jitter: 0))
-        defer { Task { await Self.stop(server, client) } }
+        afterTest { await Self.stop(server, client) }
         await server.suspend()
         let events = Events()
         let submitting = Task { try await client.submit(try Self.prepared("outage"), onRetry: { events.add($0) }) }
@@ -418,7 +425,7 @@ import Testing
 
     @Test func tasksWaitingForTheirFirstPollArePolledSoonerOnceTasksOfTheirEndpointFinishFast() async throws {
         let (server, client) = try await Self.start { $0.taskSeconds = 0.1 }
-        defer { Task { await Self.stop(server, client) } }
+        afterTest { await Self.stop(server, client) }
         let poller = ResultPoller(client: client)
         // Documented as 8 s: without learning, the first poll would come 4 s after submission.
         var waiting: Set<String> = []
@@ -446,7 +453,7 @@ import Testing
 
     @Test func theFirstTaskOfAnEndpointProbesItsRealDurationForTheOthers() async throws {
         let (server, client) = try await Self.start { $0.taskSeconds = 0.3 }
-        defer { Task { await Self.stop(server, client) } }
+        afterTest { await Self.stop(server, client) }
         let poller = ResultPoller(client: client)
         // Documented as 8 s (first poll at 4 s); the server takes 0.3 s.
         var ids: [String] = []
@@ -468,7 +475,7 @@ import Testing
 
     @Test func taskNotFoundRightAfterSubmissionIsNotFinalButLaterItIs() async throws {
         let (server, client) = try await Self.start()
-        defer { Task { await Self.stop(server, client) } }
+        afterTest { await Self.stop(server, client) }
         let poller = ResultPoller(client: client)
         // Just submitted (as far as the poller knows): a probe polls at once and keeps polling.
         await poller.track(PollTarget(id: "not-there-yet", pollingURL: nil, typicalSeconds: 4, group: "nf"))
@@ -494,7 +501,7 @@ import Testing
 
     @Test func aTruncatedDownloadNeverGetsAFinalName() async throws {
         let (server, client) = try await Self.start { $0.faults = FaultConfiguration(truncateRate: 1) }
-        defer { Task { await Self.stop(server, client) } }
+        afterTest { await Self.stop(server, client) }
         let dir = Fixtures.temporaryDirectory("core-truncate")
         defer { Fixtures.cleanup(dir) }
         let request = try Self.prepared("truncated")
@@ -540,7 +547,7 @@ import Testing
 
         // The simulator keeps the same URL: after the refresh, a clear "expired" error and no file.
         let (server, simClient) = try await Self.start { $0.sampleLifetime = 0 }
-        defer { Task { await Self.stop(server, simClient) } }
+        afterTest { await Self.stop(server, simClient) }
         let answer = try await simClient.submit(request)
         let target = PollTarget(id: answer.id, pollingURL: answer.pollingURL, typicalSeconds: 0.4)
         let result = try await ResultPoller.waitForFinal(client: simClient, target: target)

@@ -8,7 +8,9 @@ import Testing
 
 /// Bad input for the interactive app (tracker issue 8): every screen and overlay drawn at terminal
 /// sizes from 1x1 to 400x150, through bursts of resizes and random keys, with hostile text in
-/// tasks and forms. The only rule: no crash, and the buffer always has the terminal's size.
+/// tasks and forms. At every step the drawn screen must look right to a person: nothing off the
+/// edge or cut in half, every box closed, the status bar on the last row, and below 80x24 the
+/// "too small" notice (`ScreenChecks`).
 @Suite struct ScreenFuzzTests {
     static let seed: UInt64 = ProcessInfo.processInfo.environment["FLUX_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0x5C_4EE7
 
@@ -100,12 +102,49 @@ import Testing
         var pickerHelp = base
         _ = AppUpdate.update(&pickerHelp, .key(.function(1)))
         out.append(("picker help", pickerHelp))
+        var pickerPalette = base
+        _ = AppUpdate.update(&pickerPalette, .key(.char(":")))
+        out.append(("picker palette", pickerPalette))
+
+        // Overlays reached the way a person reaches them: a choice list from a form field, the
+        // full-screen image preview, and the fine-tune screens with their dialogs.
+        var choices = out.first { $0.0 == "form flux-dev" }!.1
+        AppHarness.focus("output_format", &choices)
+        _ = AppUpdate.update(&choices, .key(.enter))
+        out.append(("form choice list", choices))
+        var imagePreview = tasks
+        let done = tasks.tasks.all.firstIndex { $0.phase == .done && !$0.outputs.isEmpty }
+        for _ in 0..<(done ?? 0) { _ = AppUpdate.update(&imagePreview, .key(.down)) }
+        _ = AppUpdate.update(&imagePreview, .key(.char("p")))
+        out.append(("image preview", imagePreview))
+        var finetunes = base
+        _ = AppUpdate.update(&finetunes, .finetunesLoaded(Self.finetunes()))
+        _ = AppUpdate.update(&finetunes, .key(.char("3")))
+        out.append(("finetunes", finetunes))
+        for (name, key) in [("finetunes delete dialog", KeyEvent.char("x")), ("finetunes use list", .enter),
+                            ("composer", .char("n"))] {
+            var s = finetunes
+            _ = AppUpdate.update(&s, .key(key))
+            out.append((name, s))
+        }
         return out
+    }
+
+    /// Fine-tunes with long and odd text, in training and ready.
+    static func finetunes() -> [FinetuneEntry] {
+        let base = Date(timeIntervalSince1970: 1_767_225_600)
+        return nasty.enumerated().map { index, text in
+            FinetuneEntry(id: "ft-\(index)-" + String(repeating: "x", count: index * 30), comment: text, triggerWord: text,
+                          mode: ["general", "character", "style", "product"][index % 4], statusText: index % 2 == 0 ? "Ready" : text,
+                          progress: index % 2 == 0 ? nil : 0.5, createdAt: base.addingTimeInterval(Double(index)))
+        }
     }
 
     static func render(_ state: AppState, _ label: String) {
         let buffer = AppView.render(state, theme: .fallback)
         #expect(buffer.width == state.size.width && buffer.height == state.size.height, "\(label) at \(state.size)")
+        let problems = ScreenChecks.problems(buffer, state, theme: .fallback)
+        #expect(problems.isEmpty, "\(label) at \(state.size): \(problems.prefix(3))\n\(buffer.text)")
     }
 
     /// Sizes: a spread of tiny ones, the edges around the 80x24 minimum, the largest, and a seeded sample.
@@ -118,6 +157,17 @@ import Testing
         sizes += [Size(width: 0, height: 0), Size(width: 0, height: 24), Size(width: 80, height: 0)]
         for _ in 0..<12 { sizes.append(Size(width: Int.random(in: 1...400, using: &rng), height: Int.random(in: 1...150, using: &rng))) }
         return sizes
+    }
+
+    /// The fuzz only means something if the keys really opened what the labels say.
+    @Test func theKeysOpenEveryOverlayTheFuzzDraws() {
+        let screens = Dictionary(Self.screens(), uniquingKeysWith: { first, _ in first })
+        for name in ["preview overlay", "tasks help", "tasks palette", "tasks quit dialog", "copy menu", "picker help",
+                     "picker palette", "form choice list", "image preview", "finetunes delete dialog", "finetunes use list"] {
+            #expect(screens[name]?.overlay != nil, "\(name): no overlay is up")
+        }
+        #expect(screens["composer"]?.screen == .composer)
+        #expect(screens["finetunes"]?.screen == .finetunes)
     }
 
     @Test func everyScreenDrawsAtEverySizeFrom1x1To400x150() {

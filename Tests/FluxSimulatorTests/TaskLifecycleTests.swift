@@ -120,12 +120,21 @@ import Testing
     }
 
     @Test func finishedTasksFreeTheirSlot() async throws {
-        try await withSimulator(config { $0.activeTaskLimit = 1 }) { _, client in
+        try await withSimulator(config { $0.activeTaskLimit = 1; $0.taskSeconds = 1 }) { server, client in
             let request = try prepare("flux-pro-1.1", Self.values("one at a time"))
-            for _ in 0..<3 {
+            for round in 1...2 {
                 let submitted = try await client.submit(request, retry: RetryPolicy.none)
-                try await pollUntilFinal(client, submitted)
+                // The one slot is taken while the task runs (a second submit comes well inside its second) ...
+                await #expect { try await client.submit(request, retry: RetryPolicy.none) } throws: {
+                    ($0 as? FluxError)?.status == 429
+                }
+                #expect(try await pollUntilFinal(client, submitted).last?.status == .ready)
+                // ... and free again once it is Ready.
+                #expect(server.statistics.rejectedSubmits == round)
             }
+            let last = try await client.submit(request, retry: RetryPolicy.none)
+            #expect(try await pollUntilFinal(client, last).last?.status == .ready)
+            #expect(server.statistics.rejectedSubmits == 2)
         }
     }
 

@@ -132,12 +132,32 @@ struct SelectableListTests {
         #expect(b[18, 4].character == "│")
     }
 
-    @Test("Renders safely into tiny areas")
+    @Test("Tiny areas: nothing drawn outside, the border closed as soon as it fits, the selection inside")
     func tiny() {
         let list = SelectableList(items: items(5), title: "T", bordered: true)
+        let untouched = ScreenBuffer(width: 10, height: 10)
         for w in 0...4 {
             for h in 0...4 {
-                _ = TerminalKitTests.render(list, width: w, height: h)
+                // Drawn into the middle of a larger buffer, so a stray write would land on a cell we can see.
+                let area = Rect(x: 3, y: 3, width: w, height: h)
+                var buffer = untouched
+                list.render(into: &buffer, in: area, theme: monoTheme, focused: true)
+                for y in 0..<10 {
+                    for x in 0..<10 where !area.contains(Point(x: x, y: y)) {
+                        #expect(buffer[x, y] == untouched[x, y], "\(w)x\(h): cell (\(x), \(y)) outside the area was drawn")
+                    }
+                }
+                let drawn = (3..<3 + h).map { buffer.rowText($0) }.joined()
+                if w >= 2 && h >= 2 {
+                    let corners = [buffer[3, 3], buffer[3 + w - 1, 3], buffer[3, 3 + h - 1], buffer[3 + w - 1, 3 + h - 1]]
+                    #expect(corners.map(\.character) == ["╭", "╮", "╰", "╯"], "\(w)x\(h)")
+                } else {
+                    // Too small for a box: the area is cleared, no half border.
+                    #expect(!drawn.contains { "╭╮╰╯─│".contains($0) }, "\(w)x\(h): \(drawn)")
+                }
+                if w >= 3 && h >= 3 {
+                    #expect(buffer[4, 4].character == "›", "\(w)x\(h): the selected row's marker")
+                }
             }
         }
     }

@@ -28,6 +28,10 @@ public enum ScriptedReply: Sendable {
     case truncated(status: Int, headers: [(String, String)], body: Data, announced: Int)
     /// Wait, then reply.
     indirect case delayed(seconds: Double, ScriptedReply)
+    /// Announce `announced` bytes, send `body`, then hold the connection open until `until`
+    /// returns, then close: a download that hangs half-way. `until` must also return when its
+    /// task is cancelled, which is how `shutdown` ends a stalled connection.
+    case stalled(status: Int, headers: [(String, String)], body: Data, announced: Int, until: @Sendable () async -> Void)
 
     public static func json(_ status: Int, _ text: String, headers: [(String, String)] = []) -> ScriptedReply {
         .respond(status: status, headers: [("content-type", "application/json")] + headers, body: Data(text.utf8))
@@ -85,9 +89,11 @@ public final class ScriptedHTTPServer: Sendable {
 
     public var requests: [RecordedRequest] { state.all }
 
+    /// Stops listening, ends every open connection and returns once they are all closed.
     public func shutdown() async {
         try? await channel.channel.close()
         runner.cancel()
+        await runner.value
     }
 
     private static func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>,
@@ -126,6 +132,13 @@ public final class ScriptedHTTPServer: Sendable {
                         responseHeaders.replaceOrAdd(name: "content-length", value: String(announced))
                         try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: responseHeaders)))
                         try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: data))))
+                        return
+                    case .stalled(let status, let headers, let data, let announced, let until):
+                        var responseHeaders = HTTPHeaders(headers)
+                        responseHeaders.replaceOrAdd(name: "content-length", value: String(announced))
+                        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: responseHeaders)))
+                        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: data))))
+                        await until()
                         return
                     case .delayed:
                         return

@@ -1,14 +1,5 @@
-/// SplitMix64: a tiny deterministic generator, so a randomised test that fails replays exactly.
-public struct SeededRandom: RandomNumberGenerator {
-    public var state: UInt64
+import DeterministicRandom
 
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The project's one seeded generator, for tests that import only TestSupport: a randomised test
+/// that fails replays exactly from its seed.
+public typealias SeededRandom = DeterministicRandom.SeededRandom

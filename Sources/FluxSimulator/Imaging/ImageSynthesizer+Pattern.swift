@@ -32,7 +32,7 @@ extension ImageSynthesizer {
         var vignette: Float
     }
 
-    static func makeScene(rng: inout SplitMix64, width: Int, height: Int) -> Scene {
+    static func makeScene(rng: inout PromptRandom, width: Int, height: Int) -> Scene {
         let w = Float(width), h = Float(height)
         let size = min(w, h)
         let hue = rng.unit()
@@ -69,7 +69,7 @@ extension ImageSynthesizer {
 
         var blobs: [Blob] = []
         func blob(radius r: Float, at cx: Float, _ cy: Float, colour: Colour, opacity: Float,
-                  hardness: Float, additive: Bool, inFront: Bool, rng: inout SplitMix64) {
+                  hardness: Float, additive: Bool, inFront: Bool, rng: inout PromptRandom) {
             let aspect = rng.float(0.45, 1)
             let angle = rng.float(0, 3.1416)
             let c = cosine(angle), s = sine(angle)

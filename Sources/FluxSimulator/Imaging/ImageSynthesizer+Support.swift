@@ -1,33 +1,28 @@
 // Deterministic building blocks for ImageSynthesizer. Everything here is plain IEEE arithmetic
 // (no Hasher, no libm) so the same prompt and seed give the same pixels on every machine.
 
+import DeterministicRandom
+
 extension ImageSynthesizer {
-    /// SplitMix64: tiny, fast, and well distributed, which is all a picture generator needs.
-    struct SplitMix64 {
-        var state: UInt64
+    /// The picture's random draws: a `SeededRandom` seeded from the prompt and the seed, with the
+    /// float and integer draws the scene needs.
+    struct PromptRandom {
+        private var generator: SeededRandom
 
-        init(state: UInt64) { self.state = state }
-
-        /// Seeds from a prompt and a seed. FNV-1a of the prompt's UTF-8 is stable across runs,
-        /// unlike Swift's Hasher; `salt` separates streams used for different purposes.
+        /// FNV-1a of the prompt's UTF-8 is stable across runs, unlike Swift's Hasher; `salt`
+        /// separates streams used for different purposes.
         init(prompt: String, seed: Int, salt: UInt64 = 0) {
             var hash: UInt64 = 0xCBF2_9CE4_8422_2325
             for byte in prompt.utf8 {
                 hash ^= UInt64(byte)
                 hash &*= 0x0000_0100_0000_01B3
             }
-            var mixer = SplitMix64(state: UInt64(bitPattern: Int64(seed)) ^ salt)
-            self.state = hash ^ mixer.next()
+            var mixer = SeededRandom(seed: UInt64(bitPattern: Int64(seed)) ^ salt)
+            generator = SeededRandom(seed: hash ^ mixer.next())
             _ = next()  // decorrelate nearby seeds before the first real draw
         }
 
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        mutating func next() -> UInt64 { generator.next() }
 
         /// Uniform in [0, 1).
         mutating func unit() -> Float { Float(next() >> 40) * (1.0 / 16_777_216.0) }

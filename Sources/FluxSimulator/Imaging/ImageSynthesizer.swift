@@ -13,7 +13,7 @@ public enum ImageSynthesizer {
     /// hash of `prompt` and `seed`. Opaque. Zero or negative sizes give an empty image.
     public static func generate(prompt: String, seed: Int, width: Int, height: Int) -> RGBAImage {
         let width = max(width, 0), height = max(height, 0)
-        var rng = SplitMix64(prompt: prompt, seed: seed)
+        var rng = PromptRandom(prompt: prompt, seed: seed)
         let scene = makeScene(rng: &rng, width: width, height: height)
         return render(scene, width: width, height: height)
     }
@@ -96,7 +96,7 @@ public enum ImageSynthesizer {
         control: RGBAImage, prompt: String = "", low: Int = 50, high: Int = 200, seed: Int
     ) -> RGBAImage {
         let width = control.width, height = control.height
-        var rng = SplitMix64(prompt: prompt, seed: seed, salt: cannySalt)
+        var rng = PromptRandom(prompt: prompt, seed: seed, salt: cannySalt)
         let edge = Colour(hue: rng.unit(), saturation: rng.float(0.2, 0.6), value: 1)
         let halo = edge.scaled(0.45)
         let edges = cannyEdges(control, low: low, high: high)
@@ -142,7 +142,7 @@ public enum ImageSynthesizer {
         let width = control.width, height = control.height
         let count = width * height
         guard count > 0 else { return RGBAImage(width: width, height: height) }
-        var rng = SplitMix64(prompt: prompt, seed: seed, salt: depthSalt)
+        var rng = PromptRandom(prompt: prompt, seed: seed, salt: depthSalt)
         let hue = rng.unit()
         let far = Colour(hue: hue, saturation: rng.float(0.3, 0.7), value: rng.float(0.04, 0.15))
         let near = Colour(hue: hue + rng.float(-0.1, 0.1), saturation: rng.float(0.0, 0.25), value: rng.float(0.9, 1))
