@@ -40,8 +40,10 @@ import Testing
         H.fill("width", "4096", &big)
         H.fill("height", "4096", &big)
         #expect(H.screen(big).contains("4096x4096 is more than 4 MP"))
-        let expand = H.formState("flux-pro-1.0-expand", width: 160, height: 60)
+        var expand = H.formState("flux-pro-1.0-expand", width: 160, height: 60)
+        H.focus("top", &expand)
         #expect(H.screen(expand).contains("Number of pixels to expand at the top of the image"))
+        #expect(H.screen(expand).contains("0..2048"))
     }
 
     @Test func theFamiliesHaveHeadersAndEveryEndpointAPaletteEntry() {

@@ -65,7 +65,7 @@ import Testing
         #expect(state.picker.selected?.id == "flux-pro")
         // End and Home.
         H.send(&state, .end)
-        #expect(state.picker.selected?.id == EndpointRegistry.all.last?.id)
+        #expect(state.picker.selected?.id == PickerState.ordered.last?.id)
         #expect(H.screen(state).contains("▸ flux-pro-1.1-ultra-finetuned"))
         H.send(&state, .home)
         #expect(state.picker.selected?.id == "flux-pro-1.1")

@@ -29,10 +29,10 @@ public enum OpenAPIImporter {
             fields.append(try field(name, property, required: required.contains(name), family: family,
                                     endpoint: operation.id, in: document))
         }
+        let title = title(fromSummary: operation.summary, fallback: operation.id)
         return Endpoint(
             id: operation.id, path: operation.path, operation: operation.operationID,
-            title: title(fromSummary: operation.summary, fallback: operation.id),
-            summary: summary(operation.summary), family: family,
+            title: title, summary: summary(operation.summary, title: title), family: family,
             fields: SchemaSupplements.ordered(fields),
             rules: SchemaSupplements.rules(family: family, fieldNames: Set(properties.keys)),
             retiredOnPublicAPI: false,
@@ -97,19 +97,21 @@ public enum OpenAPIImporter {
         }
     }
 
-    /// "Generate or edit an image with FLUX.2 [PRO] (recommended for editing)" -> "FLUX.2 [PRO]".
+    /// The model name of "Generate or edit an image with FLUX.2 [PRO] (recommended for editing)":
+    /// "FLUX.2 [PRO]"; without " with ", the action ("Expand an image by ..." -> "Expand an image").
     static func title(fromSummary summary: String, fallback: String) -> String {
-        guard let with = summary.range(of: " with ", options: .backwards) else { return fallback }
-        var name = Substring(summary[with.upperBound...])
-        for stop in [" (", " using ", ". "] {
+        var name = Substring(summary)
+        if let with = summary.range(of: " with ") { name = summary[with.upperBound...] }
+        for stop in [" (", " using ", " with ", " by ", ". "] {
             if let cut = name.range(of: stop) { name = name[..<cut.lowerBound] }
         }
         let title = name.trimmingCharacters(in: CharacterSet(charactersIn: ". "))
         return title.isEmpty ? fallback : title
     }
 
-    static func summary(_ text: String) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+    /// The operation's summary without the model name the title already shows.
+    static func summary(_ text: String, title: String) -> String {
+        let trimmed = text.replacingOccurrences(of: " with \(title)", with: "").trimmingCharacters(in: .whitespaces)
         return trimmed.hasSuffix(".") ? trimmed : trimmed + "."
     }
 
