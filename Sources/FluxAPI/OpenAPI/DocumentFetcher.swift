@@ -6,7 +6,7 @@ extension OpenAPIDocument {
     public static func fetch(_ url: URL, transport: HTTPTransport) async throws(OpenAPIError) -> OpenAPIDocument {
         let response: HTTPResponseData
         do { response = try await transport.send(.GET, url, key: nil, safety: .idempotent, policy: .none) } catch {
-            throw .unreadable("cannot reach \(url.absoluteString): \(error)")
+            throw .unreadable("\(url.absoluteString): \(error)")
         }
         guard response.status == 200 else { throw .unreadable("\(url.absoluteString) answered HTTP \(response.status)") }
         return try parse(response.body)

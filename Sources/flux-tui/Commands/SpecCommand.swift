@@ -78,6 +78,6 @@ enum SpecStartup {
         let drift = SchemaDrift.compare(registry: EndpointRegistry.builtIn.endpoints, document: document)
         let unreadable = problems.isEmpty ? "" : "; \(problems.count) unreadable (\(problems[0]))"
         guard !drift.isEmpty || !problems.isEmpty else { return nil }
-        return "spec \(location) differs from the built-in API: \(drift.summary)\(unreadable) (flux-tui spec diff \(location))"
+        return "spec differs from the built-in API: \(drift.summary)\(unreadable) (flux-tui spec diff \(location))"
     }
 }
