@@ -52,4 +52,23 @@ import Testing
         let titles = Set(GlobalActions.newTask.map(\.title))
         for endpoint in EndpointRegistry.all { #expect(titles.contains("New \(endpoint.id) task")) }
     }
+
+    @Test func aKontextTaskIsListedRerunAndEditedLikeAnyOther() throws {
+        var kontext = H.task("t-kontext", endpoint: "flux-kontext-pro", prompt: "make it snow", phase: .done,
+                             createdSecondsAgo: 60, seed: 77, statusText: "Ready", outputs: ["/tmp/out/kontext.png"],
+                             parameters: ["input_image": .file("/tmp/photo.png")])
+        // H.task adds width/height for the older endpoints; a Kontext task has neither.
+        kontext.parameters["width"] = nil
+        kontext.parameters["height"] = nil
+        var state = H.tasksState(width: 160, height: 40, tasks: [kontext])
+        #expect(H.screen(state).contains("flux-kontext-pro"))
+        let rerun = H.send(&state, .char("r"))
+        let expected = TaskParameters(["prompt": .text("make it snow"), "input_image": .file("/tmp/photo.png"), "seed": .integer(77)])
+        #expect(rerun == [.submit(H.endpoint("flux-kontext-pro"), expected)])
+        H.send(&state, .char("e"))
+        #expect(state.screen == .form)
+        #expect(state.form?.endpoint.id == "flux-kontext-pro")
+        #expect(H.fieldText("input_image", state) == "/tmp/photo.png")
+        #expect(H.fieldText("seed", state) == "77")
+    }
 }
