@@ -1,6 +1,8 @@
 /// How a registry differs from an OpenAPI document: per endpoint, fields added, removed,
 /// re-typed and changed constraints, and endpoints new in the document or gone from it.
-/// Help texts, field order and `advanced` are presentation and not compared.
+/// Help texts, field order and `advanced` are presentation and not compared; nor is a minimum
+/// length (the curated `finetune_id` refuses "" where the document is silent). The supplements
+/// (`SchemaSupplements`) apply to both sides alike.
 public struct SchemaDrift: Sendable, Equatable {
     public enum EndpointChange: Sendable, Equatable {
         /// In the document, not in the registry.

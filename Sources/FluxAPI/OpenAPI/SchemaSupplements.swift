@@ -72,10 +72,11 @@ enum SchemaSupplements {
         return n
     }
 
-    /// Forms list fields in this order (the document's JSON objects carry no order); names not
-    /// listed follow alphabetically, advanced fields last.
+    /// Forms list fields in this order (the document's JSON objects carry no order): the image
+    /// to edit first (as for Fill), then the prompt; names not listed follow alphabetically,
+    /// advanced fields last.
     static let fieldOrder: [String] = [
-        "prompt", "image", "mask", "top", "bottom", "left", "right", "input_image",
+        "image", "mask", "prompt", "top", "bottom", "left", "right", "input_image",
         "input_image_2", "input_image_3", "input_image_4", "input_image_5", "input_image_6",
         "input_image_7", "input_image_8", "image_prompt", "image_prompt_strength", "control_image",
         "preprocessed_image", "width", "height", "aspect_ratio", "raw", "steps", "guidance", "seed",
