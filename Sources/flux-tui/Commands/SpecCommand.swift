@@ -25,11 +25,11 @@ struct SpecDiffCommand: AsyncParsableCommand {
                 document = try await SpecSource.load(source)
             } else {
                 document = try await Backend.with(global) { backend in
-                    try await SpecSource.fetch(backend.client.configuration.serverURL.appendingPathComponent("openapi.json"),
-                                               transport: backend.client.transport)
+                    try await OpenAPIDocument.fetch(backend.client.configuration.serverURL.appendingPathComponent("openapi.json"),
+                                                    transport: backend.client.transport)
                 }
             }
-        } catch let failure as SpecSource.Failure {
+        } catch let failure as OpenAPIError {
             Console.error("flux-tui: \(failure)")
             throw ExitCodes.failure
         }
@@ -41,26 +41,15 @@ struct SpecDiffCommand: AsyncParsableCommand {
 
 /// Reads an OpenAPI document from a file or an http(s) URL; every failure is one line.
 enum SpecSource {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    static func load(_ location: String) async throws(Failure) -> OpenAPIDocument {
+    static func load(_ location: String) async throws(OpenAPIError) -> OpenAPIDocument {
         if let url = URL(string: location), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" {
-            do { return try await OpenAPIDocument.fetch(url) } catch { throw Failure(description: error.description) }
+            return try await OpenAPIDocument.fetch(url)
         }
-        let path = ValueParser.expandPath(location)
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw Failure(description: "cannot read \(location): \((error as NSError).localizedDescription)")
+        do { data = try Data(contentsOf: URL(fileURLWithPath: ValueParser.expandPath(location))) } catch {
+            throw .unreadable("cannot read \(location): \((error as NSError).localizedDescription)")
         }
-        do { return try OpenAPIDocument.parse(data) } catch { throw Failure(description: "\(location): \(error)") }
-    }
-
-    static func fetch(_ url: URL, transport: HTTPTransport) async throws(Failure) -> OpenAPIDocument {
-        do { return try await OpenAPIDocument.fetch(url, transport: transport) } catch {
-            throw Failure(description: error.description)
-        }
+        do { return try OpenAPIDocument.parse(data) } catch { throw .unreadable("\(location): \(error)") }
     }
 }
 
