@@ -38,7 +38,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 "CSystemZlib",
-            ]
+            ],
+            // The project's own copy of the public OpenAPI document: the registry builds today's
+            // endpoints from it (see docs/design-notes.md, "Endpoints from OpenAPI").
+            resources: [.copy("Resources/bfl-openapi.json")]
         ),
         .target(name: "ImageCodec", dependencies: ["CImageCodecs"]),
         .target(

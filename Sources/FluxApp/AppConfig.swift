@@ -16,6 +16,7 @@ import TOMLKit
 /// mouse = false                              # clicks and the wheel off (--no-mouse)
 /// notify = "auto"                            # auto | osc9 | osc777 | bell | off
 /// notify_after = 30                          # seconds a task must have run to be announced
+/// spec = "~/bfl-openapi.json"                # endpoints from a newer OpenAPI document (--spec)
 ///
 /// [keys]                                     # rebind actions (`flux-tui keys` lists them)
 /// quit = "Q"
@@ -32,12 +33,15 @@ public struct AppConfig: Sendable, Equatable {
     /// nil: "auto" (detected from the terminal's variables).
     public var notify: NotificationStyle?
     public var notifyAfter: Double?
+    /// An OpenAPI document (file or URL) to build the endpoint registry from at start-up.
+    public var spec: String?
     /// The `[keys]` table, checked against every action.
     public var keyBindings = KeyBindings()
 
     public init() {}
 
-    public static let keys = ["api_key", "server", "output", "name_pattern", "theme", "max_active", "mouse", "notify", "notify_after", "keys"]
+    public static let keys = ["api_key", "server", "output", "name_pattern", "theme", "max_active", "mouse", "notify", "notify_after",
+                              "spec", "keys"]
 
     public struct LoadError: Error, CustomStringConvertible, Equatable {
         public let message: String
@@ -83,6 +87,7 @@ public struct AppConfig: Sendable, Equatable {
         config.output = try string("output")
         config.namePattern = try string("name_pattern")
         config.theme = try string("theme")
+        config.spec = try string("spec")
         if let value = table["max_active"] {
             guard let n = value.int, (1...24).contains(n) else { throw LoadError(message: "\(file): 'max_active' must be a whole number from 1 to 24") }
             config.maxActive = n
@@ -128,6 +133,14 @@ public struct AppConfig: Sendable, Equatable {
             }
         }
         return config
+    }
+
+    /// Only the `spec` setting, read before the registry may be touched (the full parse checks
+    /// `[keys]` against every action, and so reads the registry). Nil if absent or unreadable;
+    /// the full parse reports a broken file.
+    public static func specSetting(in url: URL) -> String? {
+        guard let text = try? String(contentsOf: url, encoding: .utf8), let table = try? TOMLTable(string: text) else { return nil }
+        return table["spec"]?.string
     }
 
     /// The line (1-based) where `key` is set inside `[table]`, for messages; TOMLKit keeps no positions.

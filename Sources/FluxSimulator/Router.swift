@@ -92,6 +92,15 @@ final class Router: Sendable {
             if let refusal = allow(.GET) ?? auth.refusal { return refusal }
             let balance = await state.balance(auth.key)
             return Self.json(.ok, .object(["credits": .double(Self.round2(balance))]))
+        case "/openapi.json":
+            // The document the registry was built from, so `flux-tui spec diff` has a default.
+            if let refusal = allow(.GET) { return refusal }
+            switch BuiltInDocument.data {
+            case .success(let data):
+                return SimResponse(status: .ok, headers: ["content-type": "application/json"], body: ByteBuffer(bytes: data))
+            case .failure(let error):
+                return Self.json(.notFound, .object(["detail": .string(error.description)]))
+            }
         case "/", "/v1", "/v1/":
             if let refusal = allow(.GET) { return refusal }
             return SimResponse(status: .ok, headers: ["content-type": "text/plain; charset=utf-8"],

@@ -12,6 +12,9 @@ struct RenderJob: Sendable {
         case fill(image: String, mask: String?)
         case canny(control: String, low: Int, high: Int)
         case depth(control: String)
+        /// Kontext and FLUX.2 with input images, in field order.
+        case reference(images: [String])
+        case expand(image: String, top: Int, bottom: Int, left: Int, right: Int)
     }
 
     var kind: Kind
@@ -77,6 +80,17 @@ final class SampleRenderer: Sendable {
         case .depth(let control):
             if let source = decode(control) {
                 return ImageSynthesizer.depth(control: source, prompt: job.prompt, seed: job.seed)
+            }
+        case .reference(let images):
+            let sources = images.compactMap(decode)
+            if !sources.isEmpty {
+                return ImageSynthesizer.reference(inputs: sources, prompt: job.prompt, seed: job.seed,
+                                                  width: job.width, height: job.height)
+            }
+        case .expand(let image, let top, let bottom, let left, let right):
+            if let source = decode(image) {
+                return ImageSynthesizer.expand(image: source, top: top, bottom: bottom, left: left, right: right,
+                                               prompt: job.prompt, seed: job.seed)
             }
         }
         // Plain generation, or an input the simulator cannot read (URL, WebP): a fresh picture.

@@ -17,6 +17,10 @@ enum SubmissionDecoder {
         "flux-pro-1.0-fill": 5, "flux-pro-1.0-canny": 5, "flux-pro-1.0-depth": 5,
         "flux-pro-finetuned": 6, "flux-pro-1.0-depth-finetuned": 6, "flux-pro-1.0-canny-finetuned": 6,
         "flux-pro-1.0-fill-finetuned": 6, "flux-pro-1.1-ultra-finetuned": 7,
+        // FLUX.2 per first megapixel, Kontext and Expand per image (~1 MP), from bfl.ai/pricing.
+        "flux-2-pro": 3, "flux-2-pro-preview": 3, "flux-2-flex": 6, "flux-2-max": 7,
+        "flux-2-klein-4b": 1.4, "flux-2-klein-9b": 1.5, "flux-2-klein-9b-preview": 1.5,
+        "flux-kontext-pro": 4, "flux-kontext-max": 8, "flux-pro-1.0-expand": 5,
     ]
     /// A training costs this many credits per iteration.
     static let creditsPerIteration = 0.1
@@ -101,7 +105,27 @@ enum SubmissionDecoder {
             size = (info.width, info.height)
             inputSize = size
         }
-        if endpoint.field("aspect_ratio") != nil {
+        // Reference images (Kontext, FLUX.2) in field order: input_image, input_image_2, ...
+        let references = endpoint.fields.filter { $0.kind == .image && $0.name.hasPrefix("input_image") }.map(\.name)
+        if let expand = expansion(endpoint, p, images) {
+            size = expand.size
+            inputSize = (images["image"]?.width ?? 0, images["image"]?.height ?? 0)
+            kind = expand.kind
+        } else if !references.isEmpty {
+            let given = references.compactMap { images[$0] }
+            if let first = given.first { inputSize = (first.width, first.height) }
+            if let w = int("width"), let h = int("height"), w > 0, h > 0 {
+                size = (w, h)
+            } else if let ratio = text("aspect_ratio"), let ratioSize = ImageSynthesizer.aspectSize(ratio: ratio, megapixels: config.ultraMegapixels) {
+                size = ratioSize
+            } else if let first = given.first {
+                size = (first.width, first.height)
+            } else {
+                size = (1024, 1024)  // the API's size when neither dimensions nor an input image are given
+            }
+            let inline = references.compactMap(base64)
+            if !inline.isEmpty { kind = .reference(images: inline) }
+        } else if endpoint.field("aspect_ratio") != nil {
             let ratio = text("aspect_ratio") ?? endpoint.field("aspect_ratio")?.defaultValue?.stringValue ?? "16:9"
             size = ImageSynthesizer.aspectSize(ratio: ratio, megapixels: config.ultraMegapixels) ?? (1024, 576)
         } else if endpoint.field("image") != nil {
@@ -129,6 +153,20 @@ enum SubmissionDecoder {
             inputMegapixels: inputSize.map { Router.round2(Double($0.width * $0.height) / 1_000_000) },
             outputMegapixels: outputMP, webhookURL: webhook, markerText: prompt, usesFinetune: finetuneID,
             finetuneDetails: nil, iterations: nil)
+    }
+
+    /// Expand: the input grows by top/bottom/left/right (defaults 0) and is repainted around.
+    private static func expansion(_ endpoint: Endpoint, _ p: TaskParameters, _ images: [String: ImageInfo])
+        -> (size: (width: Int, height: Int), kind: RenderJob.Kind)? {
+        let sides = ["top", "bottom", "left", "right"]
+        guard endpoint.field("image") != nil, sides.allSatisfy({ endpoint.field($0) != nil }),
+              let input = images["image"], case .base64(let image)? = p["image"] else { return nil }
+        let margins = sides.map { side -> Int in
+            if case .integer(let i)? = p[side] { return i }
+            return endpoint.field(side)?.defaultValue?.intValue ?? 0
+        }
+        return ((input.width + margins[2] + margins[3], input.height + margins[0] + margins[1]),
+                .expand(image: image, top: margins[0], bottom: margins[1], left: margins[2], right: margins[3]))
     }
 
     /// The settings finetune_details reports: what was sent, else the registry's defaults.

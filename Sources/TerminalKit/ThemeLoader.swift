@@ -326,13 +326,14 @@ public struct ThemeLoader: Sendable {
         return URL(fileURLWithPath: home).appendingPathComponent(".config/flux-tui/themes", isDirectory: true)
     }
 
-    /// Finds the shipped `themes` folder: `$FLUX_TUI_THEMES` if set, else a `themes` folder next
-    /// to the executable or in one of its parent folders (covers `.build/debug/x` run from the
-    /// repository), else in the current directory, else `/usr/local/share/flux-tui/themes` or
+    /// Finds the shipped `themes` folder: `$FLUX_TUI_THEMES` if set, else a `themes` or
+    /// `share/flux-tui/themes` folder beside the executable or one of its parent folders (covers
+    /// `.build/debug/x` run from the repository and `PREFIX/bin/flux-tui` installed by
+    /// scripts/install), else in the current directory, else `/usr/local/share/flux-tui/themes` or
     /// `/usr/share/flux-tui/themes`.
     public static func locateShippedDirectory(
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        executablePath: String? = CommandLine.arguments.first,
+        executablePath: String? = runningExecutablePath,
         currentDirectory: String = FileManager.default.currentDirectoryPath
     ) -> URL? {
         let fm = FileManager.default
@@ -348,8 +349,10 @@ public struct ThemeLoader: Sendable {
             var dir = URL(fileURLWithPath: exe, relativeTo: URL(fileURLWithPath: currentDirectory, isDirectory: true))
                 .standardizedFileURL.resolvingSymlinksInPath().deletingLastPathComponent()
             for _ in 0..<6 {
-                let candidate = dir.appendingPathComponent("themes", isDirectory: true)
-                if isThemesDir(candidate) { return candidate }
+                for name in ["themes", "share/flux-tui/themes"] {
+                    let candidate = dir.appendingPathComponent(name, isDirectory: true)
+                    if isThemesDir(candidate) { return candidate }
+                }
                 let parent = dir.deletingLastPathComponent()
                 if parent.path == dir.path { break }
                 dir = parent
@@ -362,6 +365,12 @@ public struct ThemeLoader: Sendable {
             if isThemesDir(u) { return u }
         }
         return nil
+    }
+
+    /// The running program's own file: `/proc/self/exe` where there is one (argv[0] is only
+    /// "flux-tui" when it was found on PATH), else argv[0].
+    public static var runningExecutablePath: String? {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first
     }
 
     /// Every theme file available; a user file overrides a shipped one with the same id.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FluxAPI
+import FluxApp
 import Foundation
 
 @main
@@ -15,7 +16,7 @@ struct FluxTUI: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             EndpointsCommand.self, DescribeCommand.self, SubmitCommand.self, ResultCommand.self,
-            FinetuneCommand.self, FinetunesCommand.self, SimulatorCommand.self, KeysCommand.self,
+            FinetuneCommand.self, FinetunesCommand.self, SimulatorCommand.self, KeysCommand.self, SpecCommand.self,
         ]
     )
 
@@ -25,8 +26,15 @@ struct FluxTUI: AsyncParsableCommand {
     var theme: String?
     @Flag(name: .customLong("no-mouse"), help: "Do not use the mouse (the terminal's own text selection then works as usual).")
     var noMouse = false
+    @Option(help: ArgumentHelp("Load endpoints from a newer OpenAPI document (file or URL) at start-up (config: spec).", valueName: "file"))
+    var spec: String?
 
     func run() async throws {
-        try await InteractiveApp.run(global: global, output: output, themeID: theme, noMouse: noMouse)
+        // Before anything reads the registry (parsing [keys] does): it can be replaced only once.
+        var specNotice: String?
+        if let location = spec ?? AppConfig.specSetting(in: AppPaths().configFile) {
+            specNotice = await SpecStartup.install(location)
+        }
+        try await InteractiveApp.run(global: global, output: output, themeID: theme, noMouse: noMouse, specNotice: specNotice)
     }
 }

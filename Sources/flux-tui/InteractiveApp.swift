@@ -10,7 +10,8 @@ import TerminalKit
 /// With `--no-mouse` (or `mouse = false` in the config file) the terminal is never asked for mouse
 /// reports, so its own text selection works.
 enum InteractiveApp {
-    static func run(global: GlobalOptions, output: OutputOptions, themeID: String?, noMouse: Bool = false) async throws {
+    static func run(global: GlobalOptions, output: OutputOptions, themeID: String?, noMouse: Bool = false,
+                    specNotice: String? = nil) async throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             Console.error("flux-tui: the interactive interface needs a terminal; use a subcommand for scripts (see `flux-tui --help`).")
             throw ExitCodes.failure
@@ -35,6 +36,7 @@ enum InteractiveApp {
                 let loader = ThemeLoader.standard()
                 let loaded = loader.load(themeID ?? config.theme ?? ThemeLoader.defaultThemeID, colorMode: terminal.colorMode)
                 if let problem = loaded.problems.first { notice = "theme: \(problem.description)" }
+                else if let specNotice { notice = specNotice }
                 else if backend.isSimulator { notice = "No API key set: using the built-in simulator. Set BFL_API_KEY to use the real API." }
                 let runner = AppRunner(backend: terminal, engine: engine, store: store, client: backend.client,
                                        theme: loaded.theme,

@@ -126,17 +126,22 @@ import Testing
             ("flux-pro-1.0-canny-finetuned", ["finetune_id": finetuneID, "prompt": "ten", "control_image": control]),
             ("flux-pro-1.0-fill-finetuned", ["finetune_id": finetuneID, "image": photo, "mask": mask]),
             ("flux-pro-1.1-ultra-finetuned", ["finetune_id": finetuneID, "prompt": "twelve"]),
-        ]
+        ] + EndpointRegistry.all.filter { !EndpointRegistry.curatedPaths.contains($0.path) }.map { generated in
+            // The endpoints built from the OpenAPI document: every one takes an image to edit.
+            generated.field("image") != nil ? (generated.id, ["image": photo, "top": "16"])
+                                            : (generated.id, ["prompt": generated.id, "input_image": photo])
+        }
         #expect(Set(plans.map(\.0) + ["finetune"]) == Set(EndpointRegistry.all.map(\.id)))
         for (id, values) in plans {
             await open(tmux, endpoint(id))
             await fill(tmux, endpoint(id), values)
         }
         tmux.keys("2")
-        let done = await tmux.wait(timeout: 60) { $0.contains("Tasks (13)") }
-        #expect(done.ok, "not all 13 finished:\n\(done.screen)")
+        let total = plans.count + 1
+        let done = await tmux.wait(timeout: 60) { $0.contains("Tasks (\(total))") }
+        #expect(done.ok, "not all \(total) finished:\n\(done.screen)")
         tmux.keys("Enter")  // hide the detail pane: every row visible
-        let all = await tmux.wait { screen in screen.components(separatedBy: "✓ Ready").count - 1 == 13 }
-        #expect(all.ok, "not all 13 Ready:\n\(all.screen)")
+        let all = await tmux.wait { screen in screen.components(separatedBy: "✓ Ready").count - 1 == total }
+        #expect(all.ok, "not all \(total) Ready:\n\(all.screen)")
     }
 }

@@ -93,6 +93,23 @@ import FluxAPI
              #"{"finetune_id":"my-finetune","finetune_strength":0.5,"image":"\#(b64)"}"#),
             ("flux-pro-1.1-ultra-finetuned", ["finetune_id=my-finetune", "prompt=x", "seed=42", "output_format=jpeg"],
              #"{"finetune_id":"my-finetune","output_format":"jpeg","prompt":"x","seed":42}"#),
+            // Built from the OpenAPI document.
+            ("flux-2-pro", ["prompt=x", "input_image=@\(image)", "input_image_2=https://e.com/r.png", "width=1024", "height=768", "seed=42"],
+             #"{"height":768,"input_image":"\#(b64)","input_image_2":"https://e.com/r.png","prompt":"x","seed":42,"width":1024}"#),
+            ("flux-2-flex", ["prompt=x", "steps=30", "guidance=4.5", "prompt_upsampling=false"],
+             #"{"guidance":4.5,"prompt":"x","prompt_upsampling":false,"steps":30}"#),
+            ("flux-2-max", ["prompt=x", "output_format=webp", "safety_tolerance=5"],
+             #"{"output_format":"webp","prompt":"x","safety_tolerance":5}"#),
+            ("flux-2-klein-4b", ["prompt=x", "input_image_4=@\(image)"], #"{"input_image_4":"\#(b64)","prompt":"x"}"#),
+            ("flux-2-klein-9b", ["prompt=x", "width=512", "height=512"], #"{"height":512,"prompt":"x","width":512}"#),
+            ("flux-2-klein-9b-preview", ["prompt=x", "seed=null"], #"{"prompt":"x","seed":null}"#),
+            ("flux-2-pro-preview", ["prompt=x", "webhook_url=https://e.com/hook"], #"{"prompt":"x","webhook_url":"https://e.com/hook"}"#),
+            ("flux-kontext-pro", ["prompt=x", "input_image=@\(image)", "aspect_ratio=1:1"],
+             #"{"aspect_ratio":"1:1","input_image":"\#(b64)","prompt":"x"}"#),
+            ("flux-kontext-max", ["prompt=x", "input_image=https://e.com/i.png", "input_image_2=@\(image)"],
+             #"{"input_image":"https://e.com/i.png","input_image_2":"\#(b64)","prompt":"x"}"#),
+            ("flux-pro-1.0-expand", ["image=@\(image)", "top=64", "right=32", "prompt=x"],
+             #"{"image":"\#(b64)","prompt":"x","right":32,"top":64}"#),
         ]
         #expect(Set(cases.map(\.0)) == Set(EndpointRegistry.all.map(\.id)))
         let server = try await ScriptedHTTPServer.start { request, _ in

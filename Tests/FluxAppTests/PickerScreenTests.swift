@@ -8,7 +8,8 @@ import Testing
 @Suite struct PickerScreenTests {
     typealias H = AppHarness
 
-    static let families = ["Generate", "Ultra", "Fill", "Canny", "Depth", "Fine-tune", "Fine-tuned models"]
+    static let families = ["Generate", "Ultra", "FLUX.2", "Kontext", "Fill", "Expand", "Canny", "Depth", "Fine-tune",
+                           "Fine-tuned models"]
 
     /// The list column's lines (left box), without borders and markers.
     static func listLines(_ state: AppState) -> [String] {
@@ -19,21 +20,21 @@ import Testing
         }
     }
 
-    @Test func listsAll13EndpointsGroupedUnderTheirFamilyHeaders() throws {
-        let state = H.state()
+    @Test func listsEveryEndpointGroupedUnderTheirFamilyHeaders() throws {
+        let state = H.state(height: 60)
         let lines = Self.listLines(state).map { $0.hasPrefix("▸ ") ? String($0.dropFirst(2)) : $0 }
         // Every family header, in family order.
         let headerRows = try Self.families.map { family in try #require(lines.firstIndex(of: family), "no header \(family)") }
         #expect(headerRows == headerRows.sorted())
         // Every endpoint, under its own family's header (after it, before the next one).
-        #expect(EndpointRegistry.all.count == 13)
+        #expect(EndpointRegistry.all.count == 23)
         for endpoint in EndpointRegistry.all {
             let row = try #require(lines.firstIndex { $0 == endpoint.id || $0 == endpoint.id + " ⌁" }, "\(endpoint.id) not listed")
             let family = try #require(Self.families.firstIndex(of: endpoint.family.rawValue))
             #expect(row > headerRows[family], "\(endpoint.id) above its header")
             if family + 1 < headerRows.count { #expect(row < headerRows[family + 1], "\(endpoint.id) below the next header") }
         }
-        #expect(state.picker.visible.count == 13)
+        #expect(state.picker.visible.count == 23)
         // Retired endpoints are marked.
         #expect(lines.contains("flux-pro ⌁"))
         #expect(lines.contains("flux-pro-1.1"))
@@ -64,7 +65,7 @@ import Testing
         #expect(state.picker.selected?.id == "flux-pro")
         // End and Home.
         H.send(&state, .end)
-        #expect(state.picker.selected?.id == EndpointRegistry.all.last?.id)
+        #expect(state.picker.selected?.id == PickerState.ordered.last?.id)
         #expect(H.screen(state).contains("▸ flux-pro-1.1-ultra-finetuned"))
         H.send(&state, .home)
         #expect(state.picker.selected?.id == "flux-pro-1.1")
@@ -135,7 +136,7 @@ import Testing
         H.send(&state, .escape)
         #expect(!state.picker.isFiltering)
         #expect(state.picker.filter.text == "")
-        #expect(state.picker.visible.count == 13)
+        #expect(state.picker.visible.count == 23)
         #expect(Self.listLines(state).contains("Generate"))
         // The selection stays on the endpoint it was on.
         #expect(state.picker.selected?.id == "flux-pro-1.0-fill-finetuned")

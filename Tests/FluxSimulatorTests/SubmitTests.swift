@@ -13,10 +13,12 @@ import Testing
         if endpoint.field("width") != nil { v["width"] = .integer(256); v["height"] = .integer(256) }
         if endpoint.field("aspect_ratio") != nil { v["aspect_ratio"] = .text("1:1") }
         if endpoint.field("output_format") != nil { v["output_format"] = .text("png") }
-        if endpoint.field("image") != nil {
-            v["image"] = .file(try files.png(TestFiles.control(), "image.png"))
+        if endpoint.field("image") != nil { v["image"] = .file(try files.png(TestFiles.control(), "image.png")) }
+        if endpoint.field("mask") != nil {
             v["mask"] = .file(try files.png(RGBAImage(width: 96, height: 64, fill: .white), "mask.png"))
         }
+        if endpoint.field("top") != nil { v["top"] = .integer(16); v["left"] = .integer(32) }
+        if endpoint.field("input_image") != nil { v["input_image"] = .file(try files.png(TestFiles.control(), "reference.png")) }
         if endpoint.field("control_image") != nil { v["control_image"] = .file(try files.png(TestFiles.control(), "control.png")) }
         if endpoint.field("finetune_id") != nil { v["finetune_id"] = .text(try #require(finetuneID)) }
         if endpoint.createsFinetune {
@@ -28,6 +30,8 @@ import Testing
     }
 
     static func expectedSize(_ endpoint: Endpoint) -> (Int, Int) {
+        if endpoint.field("top") != nil { return (96 + 32, 64 + 16) }  // expand: the input plus its margins
+        if endpoint.field("width") != nil { return (256, 256) }
         if endpoint.field("aspect_ratio") != nil { return ImageSynthesizer.aspectSize(ratio: "1:1", megapixels: 0.1)! }
         if endpoint.field("image") != nil || endpoint.field("control_image") != nil { return (96, 64) }
         return (256, 256)

@@ -186,3 +186,22 @@ struct ThemeTests {
         #expect(Theme.monochrome.style(.selection).attributes.contains(.reverse))
     }
 }
+
+@Suite struct InstalledThemesTests {
+    @Test func anInstalledBinaryFindsTheThemesBesideItsBinFolder() throws {
+        let prefix = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("flux-prefix-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: prefix) }
+        let themes = prefix.appendingPathComponent("share/flux-tui/themes")
+        try FileManager.default.createDirectory(at: themes, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: prefix.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        try "".write(to: themes.appendingPathComponent("\(ThemeLoader.defaultThemeID).toml"), atomically: true, encoding: .utf8)
+        try "".write(to: prefix.appendingPathComponent("bin/flux-tui"), atomically: true, encoding: .utf8)
+        let found = ThemeLoader.locateShippedDirectory(environment: [:], executablePath: prefix.appendingPathComponent("bin/flux-tui").path,
+                                                       currentDirectory: "/")
+        #expect(found?.standardizedFileURL.path == themes.standardizedFileURL.path)
+    }
+
+    @Test func theRunningProgramIsFoundEvenWhenArgv0IsABareName() {
+        #expect(ThemeLoader.runningExecutablePath?.hasPrefix("/") == true)
+    }
+}

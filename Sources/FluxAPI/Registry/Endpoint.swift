@@ -1,12 +1,18 @@
 /// The families the endpoint picker groups operations by.
+/// The order of the cases is the picker's order.
 public enum EndpointFamily: String, Sendable, CaseIterable, Codable {
     case generate = "Generate"
     case ultra = "Ultra"
+    case flux2 = "FLUX.2"
+    case kontext = "Kontext"
     case fill = "Fill"
+    case expand = "Expand"
     case canny = "Canny"
     case depth = "Depth"
     case finetune = "Fine-tune"
     case finetuned = "Fine-tuned models"
+    /// Task endpoints of a newer OpenAPI document that no rule above places.
+    case other = "Other"
 }
 
 /// Rules that involve more than one field; the validator implements each.
@@ -21,6 +27,8 @@ public enum CrossFieldRule: Sendable, Equatable {
     case imagePromptStrengthNeedsImagePrompt
     /// A webhook secret without a webhook URL is never used (a warning).
     case webhookSecretNeedsURL
+    /// `width` x `height` (when both are set) may not exceed this many pixels.
+    case outputPixelsAtMost(Int)
 }
 
 /// One API operation: where it lives, what it is called, and the fields it takes.

@@ -1,30 +1,64 @@
-/// The single source of truth for the 13 task operations. Forms, validation, the command line and
-/// the simulator all read it; `RegistryContractTests` checks it against the SDK reference.
+import Locking
+
+/// The single source of truth for task operations. Forms, validation, the command line and the
+/// simulator all read it. It holds the 13 curated operations (`RegistryContractTests` checks them
+/// against the SDK reference) and one endpoint per other task operation of the vendored OpenAPI
+/// document (`OpenAPIImporter`). `install(_:)` may swap in a catalog built from a newer document,
+/// once, before anything has read the registry (`flux-tui --spec`).
 public enum EndpointRegistry {
-    public static let all: [Endpoint] = [
+    public static var all: [Endpoint] { current.endpoints }
+
+    /// Looks up by command-line name (`flux-dev`), path (`/v1/flux-dev`) or SDK operation name.
+    public static func endpoint(named name: String) -> Endpoint? { current.endpoint(named: name) }
+
+    public static func endpoint(path: String) -> Endpoint? { current.endpoint(path: path) }
+
+    /// The hand-written operations of tasks-api.md, in the picker's order within their families.
+    public static let curated: [Endpoint] = [
         fluxPro11, fluxPro, fluxDev, ultra, fill, canny, depth, finetune,
         fluxProFinetuned, depthFinetuned, cannyFinetuned, fillFinetuned, ultraFinetuned,
     ]
 
-    /// Looks up by command-line name (`flux-dev`), path (`/v1/flux-dev`) or SDK operation name.
-    public static func endpoint(named name: String) -> Endpoint? {
-        // Views look endpoints up for every row they draw: the exact name first, without
-        // Foundation's trimming.
-        if let exact = byName[name] { return exact }
-        let key = name.trimmingCharacters(in: .whitespaces)
-        return byName[key]
-    }
+    public static var curatedPaths: Set<String> { Set(curated.map(\.path)) }
 
-    /// Every id, path and operation name, mapped to the first endpoint that has it.
-    private static let byName: [String: Endpoint] = {
-        var names: [String: Endpoint] = [:]
-        for endpoint in all {
-            for name in [endpoint.id, endpoint.path, endpoint.operation] where names[name] == nil { names[name] = endpoint }
-        }
-        return names
+    /// The curated operations plus those the vendored document adds.
+    public static let builtIn: EndpointCatalog = {
+        guard case .success(let document) = BuiltInDocument.loaded else { return EndpointCatalog(curated) }
+        return EndpointCatalog(curated + OpenAPIImporter.endpoints(from: document, skipping: curatedPaths).endpoints)
     }()
 
-    public static func endpoint(path: String) -> Endpoint? { all.first { $0.path == path } }
+    /// Why the built-in document's endpoints are missing or incomplete, if they are.
+    public static var builtInProblems: [String] {
+        switch BuiltInDocument.loaded {
+        case .failure(let error): return [error.description]
+        case .success(let document): return OpenAPIImporter.endpoints(from: document, skipping: curatedPaths).problems
+        }
+    }
+
+    /// Replaces the built-in catalog for the rest of the process. Only possible before the
+    /// registry is first read, so that every screen, cache and the simulator see one registry;
+    /// false (and nothing changes) afterwards.
+    @discardableResult
+    public static func install(_ catalog: EndpointCatalog) -> Bool {
+        replacement.withLock { state in
+            guard !state.sealed else { return false }
+            state.catalog = catalog
+            return true
+        }
+    }
+
+    private struct Replacement {
+        var catalog: EndpointCatalog?
+        var sealed = false
+    }
+
+    private static let replacement = Locked(Replacement())
+
+    /// Read once, then lock-free: lookups happen for every row a view draws.
+    private static let current: EndpointCatalog = replacement.withLock { state in
+        state.sealed = true
+        return state.catalog ?? builtIn
+    }
 
     private typealias F = CommonFields
 

@@ -124,6 +124,13 @@ public enum Validator {
                 return [.warning("webhook_secret", "is only used together with webhook_url")]
             }
             return []
+        case .outputPixelsAtMost(let limit):
+            guard let width = integer(p["width"]), let height = integer(p["height"]), width > 0, height > 0 else { return [] }
+            let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+            guard overflow || pixels > limit else { return [] }
+            let megapixels = FieldSpec.format(Double(limit) / 1_048_576)
+            return [.error("width", "\(width)x\(height) is more than \(megapixels) MP (\(limit) pixels); make the image smaller",
+                           type: "too_many_pixels")]
         }
     }
 

@@ -1,7 +1,7 @@
 import FluxAPI
 import TerminalKit
 
-/// The endpoint picker: the 13 operations grouped by family, a filter, and a side panel with the
+/// The endpoint picker: every registry operation grouped by family, a filter, and a side panel with the
 /// selected endpoint's fields and defaults.
 public struct PickerState: Sendable, Equatable {
     public var filter = TextField(placeholder: "filter endpoints")

@@ -2,7 +2,7 @@ import ArgumentParser
 import FluxAPI
 
 struct EndpointsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "endpoints", abstract: "List the 13 API operations.")
+    static let configuration = CommandConfiguration(commandName: "endpoints", abstract: "List the API operations, grouped by family.")
 
     @Flag(help: "Print JSON.") var json = false
 
@@ -37,7 +37,8 @@ struct DescribeCommand: ParsableCommand {
             return
         }
         Console.out("\(endpoint.id)  \(endpoint.title)")
-        Console.out("  POST \(endpoint.path)   (SDK: \(endpoint.operation))")
+        let source = EndpointRegistry.curatedPaths.contains(endpoint.path) ? "SDK" : "OpenAPI"
+        Console.out("  POST \(endpoint.path)   (\(source): \(endpoint.operation))")
         Console.out("  \(endpoint.summary)")
         if endpoint.retiredOnPublicAPI { Console.out("  Note: retired on the public API in late 2025; other deployments and the simulator serve it.") }
         Console.out("")
@@ -64,6 +65,7 @@ struct DescribeCommand: ParsableCommand {
         case .needsControlOrPreprocessed: return "control_image or preprocessed_image is needed"
         case .imagePromptStrengthNeedsImagePrompt: return "image_prompt_strength needs image_prompt"
         case .webhookSecretNeedsURL: return "webhook_secret needs webhook_url"
+        case .outputPixelsAtMost(let pixels): return "width x height at most \(pixels) pixels"
         }
     }
 }
