@@ -62,12 +62,14 @@ let package = Package(
         .target(name: "CursesBackend", dependencies: ["TerminalKit", "Locking", "CNcursesw"]),
         // Images drawn with half-block cells (decode, scale, map to the terminal's colours).
         .target(name: "ImagePreview", dependencies: ["ImageCodec", "TerminalKit"]),
-        .target(name: "FluxApp", dependencies: ["FluxAPI", "TaskStore", "TerminalKit", "ImagePreview", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "FluxApp", dependencies: ["FluxAPI", "TaskStore", "TerminalKit", "ImagePreview", "Locking",
+                                                .product(name: "TOMLKit", package: "TOMLKit")]),
 
         // MARK: executables
         .executableTarget(
             name: "flux-tui",
             dependencies: [
+                "Locking",
                 "FluxAPI",
                 "FluxSimulator",
                 "FluxApp",

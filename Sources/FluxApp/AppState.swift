@@ -88,11 +88,12 @@ public struct AppState: Sendable {
     public var layout = FrameLayout()
     /// A network call started from the UI that is still under way ("Deleting fine-tune …").
     public var busy: String?
-    /// A Tab completion under way off the loop: keys typed meanwhile wait in `keysAfterCompletion`
-    /// and are handled in order once it answers (what Tab did decides where they go), so a fast
-    /// typist's "Tab, next value" lands where it would have with a synchronous completion.
-    public var completionPending: PathTarget?
-    public var keysAfterCompletion: [KeyEvent] = []
+    /// An answer from off the loop that decides where the next keys go (a Tab completion: focus
+    /// stays or moves; Ctrl-S while files are checked: the form goes or stays). Keys typed
+    /// meanwhile wait in `keysWhileWaiting` and are handled in order once it comes, so a fast
+    /// typist's "Tab, next value" or "Ctrl-S, 2" lands where it would have with instant answers.
+    public var waitingFor: PendingAnswer?
+    public var keysWhileWaiting: [KeyEvent] = []
 
     public init(server: ServerInfo, size: Size, now: Date = Date()) {
         self.server = server
@@ -142,6 +143,13 @@ public enum AppEvent: Sendable {
     case backgroundProblem(String)
     /// A network call started from the UI is under way (nil: it ended).
     case busy(String?)
+}
+
+/// An answer the key handling waits for (see `AppState.waitingFor`).
+public enum PendingAnswer: Sendable, Equatable {
+    case completion(PathTarget)
+    /// Ctrl-S came while the form's files were being checked.
+    case fileChecks
 }
 
 /// Where a path completion goes.

@@ -82,18 +82,14 @@ public enum AppUpdate {
             return []
         case .fileInspected(let check, let facts):
             state.form?.receive(facts, for: check.path)
-            guard let form = state.form, form.submitWhenChecked, form.pendingFileChecks.isEmpty else { return [] }
-            state.form?.submitWhenChecked = false
-            return state.screen == .form ? FormActions.submit(&state) : []
+            guard state.waitingFor == .fileChecks, state.form?.pendingFileChecks.isEmpty ?? true else { return [] }
+            state.waitingFor = nil
+            return (state.screen == .form ? FormActions.submit(&state) : []) + replayWaitingKeys(&state)
         case .pathCompleted(let target, let typed, let result):
             completed(&state, target, typed: typed, result)
-            guard state.completionPending == target else { return [] }
-            state.completionPending = nil
-            var effects: [AppEffect] = []
-            while !state.keysAfterCompletion.isEmpty, state.completionPending == nil {
-                effects += handleKey(&state, state.keysAfterCompletion.removeFirst())
-            }
-            return effects
+            guard state.waitingFor == .completion(target) else { return [] }
+            state.waitingFor = nil
+            return replayWaitingKeys(&state)
         case .submitRefused(let endpoint, let issues):
             let first = issues.errors.first.map(\.description) ?? "invalid input"
             state.lastError = "\(endpoint): \(first)"
@@ -107,6 +103,15 @@ public enum AppUpdate {
             state.busy = what
             return []
         }
+    }
+
+    /// The keys that waited for an answer, in order, until one of them waits again.
+    static func replayWaitingKeys(_ state: inout AppState) -> [AppEffect] {
+        var effects: [AppEffect] = []
+        while !state.keysWhileWaiting.isEmpty, state.waitingFor == nil {
+            effects += handleKey(&state, state.keysWhileWaiting.removeFirst())
+        }
+        return effects
     }
 
     static func completed(_ state: inout AppState, _ target: PathTarget, typed: String, _ result: PathCompletion.Result?) {
@@ -176,13 +181,13 @@ public enum AppUpdate {
     // MARK: keys
 
     static func handleKey(_ state: inout AppState, _ key: KeyEvent) -> [AppEffect] {
-        if state.completionPending != nil {
-            state.keysAfterCompletion.append(key)
+        if state.waitingFor != nil {
+            state.keysWhileWaiting.append(key)
             return []
         }
         if case .mouse(let event) = key { return MouseActions.handle(&state, event) }
         let effects = Dispatcher.dispatch(&state, key)
-        for case .completePath(let target, _) in effects { state.completionPending = target }
+        for case .completePath(let target, _) in effects { state.waitingFor = .completion(target) }
         return effects
     }
 }

@@ -2,9 +2,11 @@
 // state NIO handlers touch synchronously, the terminal backend, the grapheme-cluster table.
 //
 // Why a module of its own: the client core (FluxAPI) and the UI toolkit (TerminalKit) both need
-// it and neither depends on the other. Why not `Synchronization.Mutex`: it needs macOS 15, while
-// the package still builds for macOS 14; NSLock works everywhere. Visible to the package's own
-// modules only.
+// it and neither depends on the other; the app and the command line use it too, so no type keeps
+// an NSLock of its own beside an `@unchecked Sendable`. Why a class around NSLock rather than
+// `Synchronization.Mutex`: the owners share it by reference with closures and other threads,
+// and `Mutex` is a non-copyable value each owner would have to wrap again. Visible to the
+// package's own modules only.
 
 import Foundation
 

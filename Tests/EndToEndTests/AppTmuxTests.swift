@@ -61,7 +61,8 @@ import Testing
         let valid = await tmux.wait { $0.contains("✓ ready to submit") }
         #expect(valid.ok, "\(endpoint.id) form not valid:\n\(valid.screen)")
         tmux.keys("C-s")
-        let submitted = await tmux.wait { $0.contains("Tasks (") }
+        // The task list itself (the header's "Tasks (n)" shows on every screen while tasks run).
+        let submitted = await tmux.wait { $0.contains("╭ Tasks (") && $0.contains("STATUS") }
         #expect(submitted.ok, "\(endpoint.id) not submitted:\n\(submitted.screen)")
     }
 

@@ -31,8 +31,8 @@ private typealias H = AppHarness
         let next = try #require(state.form?.form.focusedField?.id)
         #expect(next != "file_data")
         #expect(H.fieldText(next, state) == "my set")
-        #expect(state.completionPending == nil)
-        #expect(state.keysAfterCompletion.isEmpty)
+        #expect(state.waitingFor == nil)
+        #expect(state.keysWhileWaiting.isEmpty)
     }
 
     @Test func ctrlSWhileAFileIsCheckedSubmitsOnceItIsRead() throws {
@@ -49,10 +49,15 @@ private typealias H = AppHarness
         #expect(H.screen(state).contains("checking the file"))
         #expect(Self.keys(&state, [.ctrl("s")]).isEmpty)
         #expect(state.screen == .form)
+        // "2" right after Ctrl-S: it must not be typed into the form while the files are read.
+        #expect(Self.keys(&state, [.char("2")]).isEmpty)
+        #expect(H.fieldText("image_prompt", state) == png.path)
         var submitted: [AppEffect] = []
         for check in checks { submitted += AppUpdate.step(&state, .fileInspected(check, FileInspector.inspect(check))) }
         #expect(submitted.contains(.submit(H.endpoint("flux-dev"), TaskParameters(["prompt": .text("a cat"), "image_prompt": .file(png.path)]))))
         #expect(state.screen == .tasks)
+        #expect(state.waitingFor == nil)
+        #expect(state.keysWhileWaiting.isEmpty)
     }
 
     @Test func ctrlSWhileABadFileIsCheckedShowsTheProblemInstead() throws {

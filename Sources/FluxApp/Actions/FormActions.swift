@@ -104,8 +104,9 @@ enum FormActions {
     static func submit(_ state: inout AppState) -> [AppEffect] {
         guard var form = state.form else { return [] }
         if !form.pendingFileChecks.isEmpty, !form.issues.hasErrors {
-            // Submitted as soon as the files are read (see `.fileInspected`), unless they have a problem.
-            state.form?.submitWhenChecked = true
+            // Submitted as soon as the files are read (see `.fileInspected`), unless they have a
+            // problem; keys typed meanwhile wait for that.
+            state.waitingFor = .fileChecks
             state.toast("Checking the files; the task is submitted when they are read", .info)
             return []
         }

@@ -1,5 +1,6 @@
 import FluxAPI
 import Foundation
+import Locking
 import TaskStore
 
 /// Submitting: queued tasks go out while fewer than `maxActive` are in flight.
@@ -110,9 +111,8 @@ extension TaskEngine {
 }
 
 /// Turns byte counts into at most ~50 progress updates per upload.
-final class UploadReporter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lastStep = -1
+final class UploadReporter: Sendable {
+    private let lastStep = Locked(-1)
     private let onStep: @Sendable (Double) -> Void
 
     init(onStep: @escaping @Sendable (Double) -> Void) { self.onStep = onStep }
@@ -120,9 +120,9 @@ final class UploadReporter: @unchecked Sendable {
     func report(sent: Int, total: Int) {
         guard total > 0 else { return }
         let step = Int(Double(sent) / Double(total) * 50)
-        let fire = lock.withLock { () -> Bool in
-            guard step != lastStep else { return false }
-            lastStep = step
+        let fire = lastStep.withLock { last -> Bool in
+            guard step != last else { return false }
+            last = step
             return true
         }
         if fire { onStep(Double(sent) / Double(total)) }

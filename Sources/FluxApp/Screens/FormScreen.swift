@@ -20,8 +20,6 @@ public struct FormState: Sendable, Equatable {
     public private(set) var pendingFileChecks: [FileCheck] = []
     /// Files already asked for (each is inspected once per form; submitting checks them again).
     private var requestedFiles: Set<String> = []
-    /// Ctrl-S came while files were still being checked: submit once they are known to be fine.
-    public var submitWhenChecked = false
 
     /// Fields the form does not show (the composer supplies `file_data` from its folder).
     public let excluded: Set<String>

@@ -1,16 +1,19 @@
 import FluxAPI
 import Foundation
+import Locking
 import TaskStore
 
 /// A task's progress on stderr ("Pending 42%", "uploading 42% of 30 MB"): rewritten in place on a
 /// terminal; otherwise one line per change (per quarter of an upload).
-final class ProgressLine: @unchecked Sendable {
+final class ProgressLine: Sendable {
     private let enabled: Bool
     private let uploadBytes: Int?
-    private let lock = NSLock()
-    private var last = ""
-    private var lastUploadQuarter = -1
-    private var drawn = false
+    private struct Shown {
+        var last = ""
+        var lastUploadQuarter = -1
+        var drawn = false
+    }
+    private let shown = Locked(Shown())
 
     init(enabled: Bool, uploadBytes: Int? = nil) {
         self.enabled = enabled
@@ -33,14 +36,14 @@ final class ProgressLine: @unchecked Sendable {
         default:
             return
         }
-        lock.withLock {
-            guard text != last else { return }
-            last = text
+        shown.withLock { shown in
+            guard text != shown.last else { return }
+            shown.last = text
             if Console.stderrIsTerminal {
                 FileHandle.standardError.write(Data("\r\u{1B}[2K\(Console.safe(text))".utf8))
-                drawn = true
+                shown.drawn = true
             } else if let quarter {
-                if quarter != lastUploadQuarter { lastUploadQuarter = quarter; Console.error(text) }
+                if quarter != shown.lastUploadQuarter { shown.lastUploadQuarter = quarter; Console.error(text) }
             } else {
                 Console.error(text)
             }
@@ -48,8 +51,8 @@ final class ProgressLine: @unchecked Sendable {
     }
 
     func end() {
-        lock.withLock {
-            if drawn { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)); drawn = false }
+        shown.withLock { shown in
+            if shown.drawn { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)); shown.drawn = false }
         }
     }
 }
