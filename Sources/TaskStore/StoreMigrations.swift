@@ -8,6 +8,7 @@ enum StoreMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createTables)
         migrator.registerMigration("v2-plain-parameters", migrate: plainParameters)
+        migrator.registerMigration("v3-batches-and-lineage", migrate: batchesAndLineage)
         return migrator
     }
 
@@ -45,6 +46,26 @@ enum StoreMigrations {
             t.column("details", .text)
             t.column("hidden", .boolean).notNull().defaults(to: false)
         }
+    }
+
+    /// v3: tasks belong to a batch (a sweep or a batch file, in order) and remember the task
+    /// they were made from (rerun, edit and resubmit). Older tasks have neither.
+    private static func batchesAndLineage(_ db: Database) throws {
+        try db.create(table: "batch") { t in
+            t.primaryKey("id", .text)
+            t.column("endpoint", .text)
+            t.column("title", .text).notNull()
+            t.column("variedFields", .jsonText).notNull()
+            t.column("taskCount", .integer).notNull()
+            t.column("createdAt", .datetime).notNull().indexed()
+            t.column("hidden", .boolean).notNull().defaults(to: false)
+        }
+        try db.alter(table: "task") { t in
+            t.add(column: "batchID", .text)
+            t.add(column: "batchIndex", .integer)
+            t.add(column: "parentID", .text)
+        }
+        try db.create(index: "task_on_batchID", on: "task", columns: ["batchID"])
     }
 
     /// v1 stored parameters in the layout Swift synthesizes for `TaskParameters`

@@ -9,13 +9,13 @@ extension TaskEntry: FetchableRecord, PersistableRecord {
     /// The stored columns, in table order; the one list both `encode(to:)` and the upsert use.
     static let columnNames = ["id", "remoteID", "endpoint", "parameters", "phase", "statusText", "progress", "seed",
                               "pollingURL", "sampleURL", "cost", "createdAt", "submittedAt", "finishedAt", "updatedAt",
-                              "error", "outputs", "hidden"]
+                              "error", "outputs", "hidden", "batchID", "batchIndex", "parentID"]
 
     /// Column values in `columnNames` order; parameters as they may be stored (`storable`).
     func columnValues() -> [(any DatabaseValueConvertible)?] {
         [id, remoteID, endpoint, TaskColumns.parametersJSON(Self.storable(parameters, endpoint: endpoint)),
          phase.rawValue, statusText, progress, seed, pollingURL, sampleURL, cost, createdAt, submittedAt, finishedAt, updatedAt,
-         error, TaskColumns.outputsJSON(outputs), hidden]
+         error, TaskColumns.outputsJSON(outputs), hidden, batchID, batchIndex, parentID]
     }
 
     /// Writes the columns directly. The `Encodable` default went through GRDB's record encoder
@@ -74,6 +74,9 @@ extension TaskEntry: FetchableRecord, PersistableRecord {
                       guard let data else { return [] }
                       return try TaskColumns.outputs(fromJSON: data)
                   },
-                  hidden: try row.decode(Bool.self, forColumn: "hidden"))
+                  hidden: try row.decode(Bool.self, forColumn: "hidden"),
+                  origin: TaskOrigin(batchID: try row.decode(String?.self, forColumn: "batchID"),
+                                     batchIndex: try row.decode(Int?.self, forColumn: "batchIndex"),
+                                     parentID: try row.decode(String?.self, forColumn: "parentID")))
     }
 }

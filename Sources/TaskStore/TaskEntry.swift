@@ -50,6 +50,11 @@ public struct TaskEntry: Sendable, Equatable, Identifiable {
     public var error: String?
     public var outputs: [String]
     public var hidden: Bool
+    /// The batch the task belongs to (a sweep, a batch file) and its place there, from 0.
+    public var batchID: String?
+    public var batchIndex: Int?
+    /// The task this one was made from (a rerun, an edited resubmit).
+    public var parentID: String?
     /// Why the task ended without its result, as the engine saw it (not stored; see `error`).
     public var failure: TaskFailure?
 
@@ -57,7 +62,8 @@ public struct TaskEntry: Sendable, Equatable, Identifiable {
                 parameters: TaskParameters, phase: TaskPhase = .queued, statusText: String? = nil, progress: Double? = nil,
                 seed: Int? = nil, pollingURL: String? = nil, sampleURL: String? = nil, cost: Double? = nil,
                 createdAt: Date = Date(), submittedAt: Date? = nil, finishedAt: Date? = nil, updatedAt: Date? = nil,
-                error: String? = nil, outputs: [String] = [], hidden: Bool = false, failure: TaskFailure? = nil) {
+                error: String? = nil, outputs: [String] = [], hidden: Bool = false, failure: TaskFailure? = nil,
+                origin: TaskOrigin = .standalone) {
         self.id = id
         self.remoteID = remoteID
         self.endpoint = endpoint
@@ -77,6 +83,15 @@ public struct TaskEntry: Sendable, Equatable, Identifiable {
         self.outputs = outputs
         self.hidden = hidden
         self.failure = failure
+        self.batchID = origin.batchID
+        self.batchIndex = origin.batchIndex
+        self.parentID = origin.parentID
+    }
+
+    /// Its batch, place in it and parent, as one value.
+    public var origin: TaskOrigin {
+        get { TaskOrigin(batchID: batchID, batchIndex: batchIndex, parentID: parentID) }
+        set { (batchID, batchIndex, parentID) = (newValue.batchID, newValue.batchIndex, newValue.parentID) }
     }
 
     /// The prompt, for lists and filters.

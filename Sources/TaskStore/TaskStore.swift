@@ -101,6 +101,40 @@ public final class TaskStore: Sendable {
 
     public func count() throws -> Int { try read { db in try TaskEntry.fetchCount(db) } }
 
+    // MARK: batches
+
+    /// Saves a batch and its tasks in one transaction: a batch is on the list whole or not at all.
+    public func save(_ batch: BatchEntry, tasks: [TaskEntry]) throws {
+        try write { db in
+            try batch.save(db)
+            for task in tasks { try task.upsert(db) }
+        }
+    }
+
+    public func batch(id: String) throws -> BatchEntry? {
+        try read { db in try BatchEntry.fetchOne(db, key: id) }
+    }
+
+    /// Batches on the list, newest first.
+    public func batches() throws -> [BatchEntry] {
+        try read { db in try BatchEntry.filter(Column("hidden") == false).order(Column("createdAt").desc).fetchAll(db) }
+    }
+
+    /// A batch's tasks on the list, in batch order.
+    public func tasks(inBatch id: String) throws -> [TaskEntry] {
+        try read { db in
+            try TaskEntry.filter(Column("batchID") == id && Column("hidden") == false).order(Column("batchIndex")).fetchAll(db)
+        }
+    }
+
+    /// The batches whose id starts with `prefix` (people type the first characters, as with
+    /// task ids).
+    public func batches(idPrefix prefix: String) throws -> [BatchEntry] {
+        try read { db in
+            try BatchEntry.filter(Column("id").like(prefix.replacingOccurrences(of: "%", with: "") + "%")).fetchAll(db)
+        }
+    }
+
     // MARK: fine-tunes
 
     public func save(_ finetune: FinetuneEntry) throws {
@@ -128,6 +162,10 @@ public final class TaskStore: Sendable {
     private func write<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try writer.write(body) } catch { throw TaskStoreError(error) }
     }
+}
+
+extension BatchEntry: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "batch"
 }
 
 extension FinetuneEntry: FetchableRecord, PersistableRecord {

@@ -341,3 +341,53 @@ import Testing
         await rig.shutdown()
     }
 }
+
+/// A batch through the engine: stored with its tasks, submitted under the active limit in batch
+/// order, every task ending with its files; Ctrl-C's `cancelQueued` leaves the unsent ones out.
+@Suite struct TaskEngineBatchTests {
+    @Test func aBatchRunsToTheEndInOrderUnderTheLimit() async throws {
+        let rig = try await TaskEngineTests.rig(taskSeconds: 0.2)
+        let engine = rig.engine(maxActive: 3)
+        await engine.resume()
+        let dev = try #require(EndpointRegistry.endpoint(named: "flux-dev"))
+        let requests = try (1...7).map { try TaskEngineTests.request(dev, TaskEngineTests.parameters("fox", seed: $0)) }
+        let batch = BatchEntry(endpoint: "flux-dev", title: "flux-dev: 7 seed", variedFields: ["seed"], taskCount: 7)
+        let queued = await engine.submit(batch: batch, requests: requests)
+        #expect(queued.map(\.batchIndex) == Array(0..<7))
+        #expect(try rig.store.tasks(inBatch: batch.id).count == 7, "the batch is stored before anything is sent")
+        let seen = try await TaskEngineTests.collect(engine) { latest in latest.count == 7 && latest.values.allSatisfy { $0.phase.isFinal } }
+        let final = TaskEngineTests.latest(seen)
+        #expect(final.values.allSatisfy { $0.phase == .done && !$0.outputs.isEmpty })
+        // Never more than three in flight at once, and submitted in batch order.
+        var inFlight: Set<String> = []
+        var most = 0
+        var submitOrder: [Int] = []
+        for update in seen {
+            if update.phase == .submitting || update.phase == .running { inFlight.insert(update.id) } else { inFlight.remove(update.id) }
+            most = max(most, inFlight.count)
+            if update.phase == .submitting, let index = update.batchIndex, !submitOrder.contains(index) { submitOrder.append(index) }
+        }
+        #expect(most <= 3)
+        #expect(submitOrder == Array(0..<7))
+        #expect(try rig.store.tasks(inBatch: batch.id).map(\.seed) == Array(1...7))
+        await engine.shutdown()
+        await rig.shutdown()
+    }
+
+    @Test func cancellingTheQueueLeavesWhatWasSentRunning() async throws {
+        let rig = try await TaskEngineTests.rig(taskSeconds: 0.5)
+        let engine = rig.engine(maxActive: 2)
+        await engine.resume()
+        let dev = try #require(EndpointRegistry.endpoint(named: "flux-dev"))
+        let requests = try (1...6).map { try TaskEngineTests.request(dev, TaskEngineTests.parameters("fox", seed: $0)) }
+        let batch = BatchEntry(endpoint: "flux-dev", title: "t", variedFields: ["seed"], taskCount: 6)
+        await engine.submit(batch: batch, requests: requests)
+        #expect(await engine.cancelQueued() == 4)
+        let seen = try await TaskEngineTests.collect(engine) { latest in latest.count == 6 && latest.values.allSatisfy { $0.phase.isFinal } }
+        let final = TaskEngineTests.latest(seen).values.sorted { ($0.batchIndex ?? 0) < ($1.batchIndex ?? 0) }
+        #expect(final.map(\.phase) == [.done, .done, .cancelled, .cancelled, .cancelled, .cancelled])
+        #expect(final.dropFirst(2).allSatisfy { $0.remoteID == nil && $0.error == "not sent: stopped before its turn" })
+        await engine.shutdown()
+        await rig.shutdown()
+    }
+}

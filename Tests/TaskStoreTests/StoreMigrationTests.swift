@@ -96,7 +96,7 @@ COMMIT;
         #expect(columns[7] == "{}")
         #expect(columns.allSatisfy { !$0.contains(#"{"values":"#) })
         let migrations = try queue.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
-        #expect(migrations == ["v1", "v2-plain-parameters"])
+        #expect(migrations == ["v1", "v2-plain-parameters", "v3-batches-and-lineage"])
     }
 
     @Test func aColumnTheMigrationCannotReadIsLeftAndReportedWhenRead() throws {

@@ -142,17 +142,53 @@ public actor TaskEngine {
 
     // MARK: commands
 
-    /// Queues a validated request and returns its task as stored.
+    /// Queues a validated request and returns its task as stored. `origin` records the task it
+    /// was made from, for a rerun.
     @discardableResult
-    public func submit(_ request: PreparedRequest) -> TaskEntry {
-        let task = TaskEntry(endpoint: request.endpoint.id, parameters: request.parameters, phase: .queued, statusText: "Queued",
-                             seed: Self.requestedSeed(request.parameters))
-        endpoints[task.id] = request.endpoint
-        requests[task.id] = request
-        queue.append(task.id)
+    public func submit(_ request: PreparedRequest, origin: TaskOrigin = .standalone) -> TaskEntry {
+        let task = queuedTask(for: request, origin: origin)
         commit(task)
         pump()
         return task
+    }
+
+    /// Queues a batch's validated requests, in order, and stores the batch with its tasks in one
+    /// transaction (a thousand tasks: one commit, not a thousand). Returns the tasks as stored.
+    @discardableResult
+    public func submit(batch: BatchEntry, requests batchRequests: [PreparedRequest]) -> [TaskEntry] {
+        let tasks = batchRequests.enumerated().map { index, request in
+            queuedTask(for: request, origin: TaskOrigin(batchID: batch.id, batchIndex: index))
+        }
+        do { try store.save(batch, tasks: tasks) } catch { report("could not save batch \(Self.short(batch.id)): \(error)") }
+        for task in tasks { commit(task, persist: false) }
+        pump()
+        return tasks
+    }
+
+    private func queuedTask(for request: PreparedRequest, origin: TaskOrigin) -> TaskEntry {
+        let task = TaskEntry(endpoint: request.endpoint.id, parameters: request.parameters, phase: .queued, statusText: "Queued",
+                             seed: Self.requestedSeed(request.parameters), origin: origin)
+        endpoints[task.id] = request.endpoint
+        requests[task.id] = request
+        queue.append(task.id)
+        return task
+    }
+
+    /// Stops every task still waiting in the queue (a command line's Ctrl-C): what was sent goes
+    /// on. Returns how many were left unsent.
+    @discardableResult
+    public func cancelQueued() -> Int {
+        let waiting = queue
+        queue.removeAll()
+        for id in waiting {
+            guard var task = tasks[id], task.phase == .queued else { continue }
+            task.phase = .cancelled
+            task.statusText = "Cancelled"
+            task.error = "not sent: stopped before its turn"
+            task.finishedAt = Date()
+            commit(task)
+        }
+        return waiting.count
     }
 
     /// Follows a task submitted elsewhere (the command line's `result ID --wait`): polled, and
