@@ -11,19 +11,9 @@ struct SubmitRejection: Error, Sendable {
 /// `RequestBodyReader` (the same rules the client checks before sending), the fine-tune archive
 /// check, output size and cost. Pure and synchronous, so large bodies can run on a thread pool.
 enum SubmissionDecoder {
-    /// Credits per output megapixel (10^6 pixels), after BFL's prices per image (1 credit = 1 cent).
-    static let creditsPerMegapixel: [String: Double] = [
-        "flux-pro-1.1": 4, "flux-pro": 5, "flux-dev": 2.5, "flux-pro-1.1-ultra": 6,
-        "flux-pro-1.0-fill": 5, "flux-pro-1.0-canny": 5, "flux-pro-1.0-depth": 5,
-        "flux-pro-finetuned": 6, "flux-pro-1.0-depth-finetuned": 6, "flux-pro-1.0-canny-finetuned": 6,
-        "flux-pro-1.0-fill-finetuned": 6, "flux-pro-1.1-ultra-finetuned": 7,
-        // FLUX.2 per first megapixel, Kontext and Expand per image (~1 MP), from bfl.ai/pricing.
-        "flux-2-pro": 3, "flux-2-pro-preview": 3, "flux-2-flex": 6, "flux-2-max": 7,
-        "flux-2-klein-4b": 1.4, "flux-2-klein-9b": 1.5, "flux-2-klein-9b-preview": 1.5,
-        "flux-kontext-pro": 4, "flux-kontext-max": 8, "flux-pro-1.0-expand": 5,
-    ]
-    /// A training costs this many credits per iteration.
-    static let creditsPerIteration = 0.1
+    /// Prices come from the client's `PriceTable`: the simulator charges what the app estimates
+    /// before it has learned real charges.
+    static let creditsPerIteration = PriceTable.creditsPerIteration
 
     static func parse(_ body: ByteBuffer) -> Result<JSONValue, SubmitRejection> {
         guard body.readableBytes > 0 else {
@@ -146,7 +136,7 @@ enum SubmissionDecoder {
         let job = RenderJob(kind: kind, prompt: renderPrompt, seed: int("seed") ?? 0,
                             width: size.width, height: size.height, format: format)
         let outputMP = Router.round2(Double(size.width * size.height) / 1_000_000)
-        let rate = creditsPerMegapixel[endpoint.id] ?? 5
+        let rate = PriceTable.rate(for: endpoint.id).credits
         return Submission(
             endpoint: endpoint, job: job, prompt: text("prompt"), seed: int("seed"),
             cost: max(0.01, Router.round2(rate * Double(size.width * size.height) / 1_000_000)),
