@@ -48,6 +48,7 @@ import TestSupport
             ("seed=1,,3", "--sweep seed: '1,,3' has an empty value; separate values with single commas"),
             ("seed=1,x", "--sweep seed: expects a whole number, got 'x' (value 2)"),
             ("webhook_url=https://a,https://b", "--sweep webhook_url: cannot be swept: it is the same for every task of a batch (set it with --set)"),
+            ("webhook_secret=a,b", "--sweep webhook_secret: cannot be swept: it is the same for every task of a batch (set it with --set)"),
             ("colour=red", "--sweep colour: flux-dev has no field colour"),
             ("seed", "'--sweep seed' is not FIELD=LIST, FIELD=FROM..TO or FIELD=@FILE"),
         ]
@@ -100,6 +101,10 @@ import TestSupport
             == "--sweep seed: --repeat chooses the seeds; drop the seed from --set/--sweep or drop --repeat")
         #expect(refusal { () throws(SweepError) in try SweepPlan(endpoint: dev, base: base, axes: [], repeats: 0) }
             == "--repeat needs a count of 1 or more, got 0")
+        // A list (here from a file) longer than a batch may be is refused like a range.
+        let long = SweepAxis(field: "prompt", values: (0...10_000).map { .text("p\($0)") })
+        #expect(refusal { () throws(SweepError) in try SweepPlan(endpoint: dev, base: TaskParameters(), axes: [long]) }
+            == "10001 prompt is more than the 10000 tasks a batch may have")
         #expect(refusal { () throws(SweepError) in try SweepPlan(endpoint: dev, base: base, axes: [], repeats: 10_001) }
             == "10001 repeats is more than the 10000 tasks a batch may have")
     }

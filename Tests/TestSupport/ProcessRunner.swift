@@ -39,9 +39,10 @@ public enum ProcessRunner {
     }
 
     /// Runs the executable and waits for it without blocking Swift's shared thread pool: the pipes
-    /// are read on dedicated threads and the exit arrives through `terminationHandler`.
+    /// are read on dedicated threads and the exit arrives through `terminationHandler`. With
+    /// `interruptOn`, the process gets one SIGINT (Ctrl-C) as soon as its stderr contains that text.
     public static func run(_ name: String, _ arguments: [String], environment: [String: String],
-                           timeout: Double = 60, stdin: Data? = nil) async throws -> Output {
+                           timeout: Double = 60, stdin: Data? = nil, interruptOn marker: String? = nil) async throws -> Output {
         let process = Process()
         process.executableURL = executable(name)
         process.arguments = arguments
@@ -53,7 +54,13 @@ public enum ProcessRunner {
         let collector = Collector()
         let readers = [(out, true), (err, false)].map { pipe, isOut in
             let thread = Thread {
-                collector.set(pipe.fileHandleForReading.readDataToEndOfFile(), isOut: isOut)
+                let handle = pipe.fileHandleForReading
+                while true {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    collector.append(chunk, isOut: isOut)
+                    if !isOut, let marker, collector.firstSighting(of: marker) { kill(collector.pid, SIGINT) }
+                }
                 collector.readerDone()
             }
             return thread
@@ -64,6 +71,7 @@ public enum ProcessRunner {
             exited.continuation.finish()
         }
         try process.run()
+        collector.pid = process.processIdentifier
         readers.forEach { $0.start() }
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try? input.fileHandleForWriting.close()
@@ -83,7 +91,21 @@ public enum ProcessRunner {
         private var outData = Data(), errData = Data()
         private var finishedReaders = 0
         private var didTimeOut = false
-        func set(_ data: Data, isOut: Bool) { lock.withLock { if isOut { outData = data } else { errData = data } } }
+        private var sighted = false
+        private var processID: Int32 = 0
+        var pid: Int32 {
+            get { lock.withLock { processID } }
+            set { lock.withLock { processID = newValue } }
+        }
+        func append(_ data: Data, isOut: Bool) { lock.withLock { if isOut { outData.append(data) } else { errData.append(data) } } }
+        /// True once: the first time stderr contains `marker`.
+        func firstSighting(of marker: String) -> Bool {
+            lock.withLock {
+                guard !sighted, String(decoding: errData, as: UTF8.self).contains(marker) else { return false }
+                sighted = true
+                return true
+            }
+        }
         func readerDone() { lock.withLock { finishedReaders += 1 } }
         func markTimedOut() { lock.withLock { didTimeOut = true } }
         var timedOut: Bool { lock.withLock { didTimeOut } }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FluxAPI
 import Foundation
+import TaskStore
 
 struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,6 +11,12 @@ struct SubmitCommand: AsyncParsableCommand {
             `--set raw=true` as a boolean. For image fields give a path (`--set image=@photo.png` or \
             without @) or an http(s) URL; `--set FIELD=null` sends an explicit null where the field \
             is nullable. Invalid input exits 2 before anything is sent.
+
+            With --sweep (repeatable) or --repeat the command runs a batch: every combination of the \
+            swept values (`--sweep seed=1..8 --sweep guidance=2,3.5,5`: 24 tasks; `--sweep prompt=@prompts.txt`: \
+            one task a line), in one process through the app's engine, recorded as one batch in the task \
+            database. Exit codes then: 0 all Ready, 3 any moderated or failed, 1 other errors (including \
+            tasks left unsent by Ctrl-C), 2 invalid input.
             """)
 
     @Argument(help: "Operation name, e.g. flux-dev (see `flux-tui endpoints`).") var endpoint: String
@@ -18,6 +25,8 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "Wait for the result and download it.") var wait = false
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @Flag(help: "Validate and print the JSON body (base64 shortened) without sending it.") var dryRun = false
+    @OptionGroup var sweep: SweepOptions
+    @OptionGroup var batch: BatchOptions
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
 
@@ -28,6 +37,7 @@ struct SubmitCommand: AsyncParsableCommand {
             throw ExitCodes.invalidInput
         }
         let (parameters, parseIssues) = AssignmentParser.parse(assignments, for: endpoint)
+        if sweep.isBatch { return try await runBatch(endpoint, base: parameters, parseIssues: parseIssues) }
         let prepared: PreparedRequest
         switch RequestPreparer.prepare(endpoint, parameters) {
         case .success(let p) where parseIssues.isEmpty:
@@ -51,6 +61,34 @@ struct SubmitCommand: AsyncParsableCommand {
             await CommandLineTask(backend: backend, output: output, json: json).submit(prepared, wait: wait)
         }
         try finish(outcome)
+    }
+
+    /// A sweep or `--repeat`: plans every task, checks each as a single submit would, and runs
+    /// them as one batch, or lists every problem and sends nothing.
+    private func runBatch(_ endpoint: Endpoint, base: TaskParameters, parseIssues: [ValidationIssue]) async throws {
+        let plan: SweepPlan
+        let requests: [PreparedRequest]
+        do {
+            let prepared = try SweepRequests.prepare(endpoint, base: base, sweeps: sweep.sweeps, repeats: sweep.repeats,
+                                                     parseIssues: parseIssues)
+            plan = prepared.plan
+            requests = prepared.requests
+        } catch {
+            let problems = error.problems
+            let text = problems.map { "  \($0)" }.joined(separator: "\n")
+            report(TaskOutcome(id: nil, endpoint: endpoint.id, error: "invalid input: " + problems.joined(separator: "; ")),
+                   human: "flux-tui: invalid input for \(endpoint.id); nothing was sent:\n\(text)")
+            throw ExitCodes.invalidInput
+        }
+        if dryRun {
+            for request in requests { Console.out(RequestEncoder.preview(endpoint, request.parameters)) }
+            return
+        }
+        let entry = BatchEntry(endpoint: endpoint.id, title: SweepRequests.title(plan), variedFields: plan.variedFields, taskCount: requests.count)
+        let tally = try await Backend.with(global) { backend in
+            try await CommandLineBatch(backend: backend, output: output, options: batch, json: json, wait: wait).run(entry, requests: requests)
+        }
+        if let code = tally.exitCode { throw code }
     }
 
     private func invalid(_ endpoint: Endpoint, _ issues: [ValidationIssue]) -> ExitCode {

@@ -1,0 +1,193 @@
+import ArgumentParser
+import FluxAPI
+import FluxApp
+import Foundation
+import TaskStore
+
+/// Many tasks in one process through the app's `TaskEngine`: one batch, stored in the app's task
+/// database (so the app lists it, grouped, and can rerun it), submitted under the active limit,
+/// polled by one poller. Unlike a single `submit`, whose in-memory store keeps no history, a
+/// batch is worth finding again.
+///
+/// Output: with `--json` one object a task as it ends (JSONL) and a summary object last;
+/// otherwise saved files on stdout and problems on stderr. Ctrl-C stops submitting (the queued
+/// rest is marked "not sent") and keeps following what was sent; a second Ctrl-C stops waiting
+/// (the app resumes those tasks when it next starts).
+struct CommandLineBatch {
+    let backend: Backend
+    let output: OutputOptions
+    let options: BatchOptions
+    let json: Bool
+    let wait: Bool
+
+    /// How a batch ended, by the exit code it calls for.
+    struct Tally: Sendable {
+        var ready = 0
+        var moderated = 0
+        var failed = 0
+        var other = 0
+        var unsent = 0
+        /// Sent and not ended when the command stopped (without --wait, or after a second Ctrl-C).
+        var running = 0
+
+        /// 3 when the server refused or failed any task, else 1 when anything else went wrong
+        /// (not sent, submit or download failed), else 0.
+        var exitCode: ExitCode? {
+            if moderated + failed > 0 { return ExitCodes.taskFailed }
+            if other + unsent > 0 { return ExitCodes.failure }
+            return nil
+        }
+    }
+
+    private enum Event: Sendable {
+        case update(TaskEntry)
+        case interrupt
+    }
+
+    func run(_ batch: BatchEntry, requests: [PreparedRequest]) async throws -> Tally {
+        let store: TaskStore
+        let database = AppPaths().databaseFile.path
+        do { store = try TaskStore(path: database) } catch {
+            Console.error("flux-tui: cannot open the task database at \(database): \(error)")
+            throw ExitCodes.failure
+        }
+        var settings = TaskEngine.Settings(outputDirectory: output.directory, naming: OutputNaming(pattern: output.pattern), repollDelay: nil)
+        if let limit = try options.maxActive ?? Settings.config().maxActive { settings.maxActive = limit }
+        let engine = TaskEngine(client: backend.client, store: store, settings: settings)
+
+        let (events, sink) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
+        let updates = engine.updates
+        let forwarder = Task {
+            for await update in updates { sink.yield(.update(update)) }
+            sink.finish()
+        }
+        let progress = BatchProgress(enabled: true)
+        let notices = engine.notices
+        let printer = Task { for await notice in notices { Console.error("flux-tui: \(notice)") } }
+        let interrupts = InterruptWatcher { sink.yield(.interrupt) }
+
+        let tasks = await engine.submit(batch: batch, requests: requests)
+        let ids = Set(tasks.map(\.id))
+        Console.error("flux-tui: batch \(batch.id): \(tasks.count) task\(tasks.count == 1 ? "" : "s") (\(batch.title))")
+        var counts = BatchProgress.Counts(total: tasks.count)
+        var tally = Tally()
+        var finals: Set<String> = []
+        var reported: Set<String> = []
+        var inFlight: Set<String> = []
+        var interrupted = 0
+
+        loop: for await event in events {
+            switch event {
+            case .interrupt:
+                interrupted += 1
+                progress.clear()
+                if interrupted > 1 {
+                    Console.error("flux-tui: stopped waiting; \(inFlight.count) sent task\(inFlight.count == 1 ? " is" : "s are") still running (the app follows them when it next starts)")
+                    break loop
+                }
+                let unsent = await engine.cancelQueued()
+                Console.error("flux-tui: interrupted: \(unsent) task\(unsent == 1 ? "" : "s") left unsent; waiting for the \(inFlight.count) sent (Ctrl-C again to stop waiting)")
+            case .update(let task):
+                guard ids.contains(task.id), !finals.contains(task.id) else { continue }
+                if task.phase.isFinal {
+                    finals.insert(task.id)
+                    inFlight.remove(task.id)
+                    classify(task, into: &tally, counts: &counts)
+                    if reported.insert(task.id).inserted { report(task, batch: batch, progress: progress) }
+                } else {
+                    if task.phase != .queued { inFlight.insert(task.id) }
+                    // Without --wait a task is reported once it is sent.
+                    if !wait, task.remoteID != nil, reported.insert(task.id).inserted { report(task, batch: batch, progress: progress) }
+                }
+                counts.active = inFlight.count
+                let settled = wait ? finals.count : reported.count
+                progress.show(counts, force: settled == ids.count)
+                if settled == ids.count { break loop }
+            }
+        }
+        interrupts.stop()
+        progress.clear()
+        await engine.shutdown()
+        await forwarder.value
+        await printer.value
+        tally.running = inFlight.count
+        let summary = summaryLine(tally, batch: batch, total: tasks.count)
+        if json {
+            Console.out(summaryJSON(tally, batch: batch, total: tasks.count).serialized())
+        }
+        Console.error("flux-tui: \(summary)")
+        return tally
+    }
+
+    private func classify(_ task: TaskEntry, into tally: inout Tally, counts: inout BatchProgress.Counts) {
+        switch task.phase {
+        case .done:
+            tally.ready += 1
+            counts.done += 1
+        case .moderated:
+            tally.moderated += 1
+            counts.failed += 1
+        case .failed where task.failure.map(Self.isServerFailure) == true:
+            tally.failed += 1
+            counts.failed += 1
+        case .cancelled where task.remoteID == nil:
+            tally.unsent += 1
+            counts.unsent += 1
+        default:
+            tally.other += 1
+            counts.failed += 1
+        }
+    }
+
+    private static func isServerFailure(_ failure: TaskFailure) -> Bool {
+        if case .server = failure { return true }
+        return false
+    }
+
+    /// One task's line: its JSON object, or its files on stdout and its problem on stderr.
+    private func report(_ task: TaskEntry, batch: BatchEntry, progress: BatchProgress) {
+        if json {
+            var outcome = TaskOutcome(id: task.remoteID, endpoint: task.endpoint,
+                                      status: task.remoteID == nil ? nil : task.statusText.map(TaskStatus.init),
+                                      seed: task.seed, outputs: task.outputs)
+            if task.phase != .done && task.phase.isFinal { outcome.error = task.error ?? task.statusText }
+            guard case .object(var object) = outcome.json else { return }
+            object["batch"] = .string(batch.id)
+            object["index"] = task.batchIndex.map(JSONValue.int) ?? .null
+            object["label"] = .string(batch.label(of: task))
+            Console.out(JSONValue.object(object).serialized())
+            return
+        }
+        switch task.phase {
+        case .done:
+            for path in task.outputs { Console.out(path) }
+        case .cancelled where task.remoteID == nil:
+            break  // counted in the interruption's message
+        case _ where task.phase.isFinal:
+            progress.clear()
+            let what = task.error ?? task.statusText ?? task.phase.rawValue
+            Console.error("flux-tui: task \(batch.label(of: task)) \(task.remoteID.map { "(\($0)) " } ?? "")ended: \(what)")
+        default:
+            if let id = task.remoteID { Console.out("submitted \(task.endpoint) task \(id)") }
+        }
+    }
+
+    private func summaryLine(_ tally: Tally, batch: BatchEntry, total: Int) -> String {
+        var parts = ["\(tally.ready) of \(total) Ready"]
+        if tally.moderated > 0 { parts.append("\(tally.moderated) moderated") }
+        if tally.failed > 0 { parts.append("\(tally.failed) failed") }
+        if tally.other > 0 { parts.append("\(tally.other) with other errors") }
+        if tally.unsent > 0 { parts.append("\(tally.unsent) not sent") }
+        if tally.running > 0 { parts.append("\(tally.running) still running (the app follows them)") }
+        return "batch \(batch.id): " + parts.joined(separator: ", ")
+    }
+
+    /// The last line of `--json` output: `"summary": true` tells it from the tasks' lines.
+    private func summaryJSON(_ tally: Tally, batch: BatchEntry, total: Int) -> JSONValue {
+        .object([
+            "summary": .bool(true), "batch": .string(batch.id), "tasks": .int(total), "ready": .int(tally.ready),
+            "moderated": .int(tally.moderated), "failed": .int(tally.failed), "other_errors": .int(tally.other),
+            "unsent": .int(tally.unsent), "running": .int(tally.running),
+        ])
+    }
+}
