@@ -42,12 +42,13 @@ enum ClientBenches {
 
     /// Submits `count` flux-dev tasks through `TaskEngine` (as the app does: SQLite store, poller,
     /// downloads to disk) and waits until every one is downloaded.
-    static func tasks(server: String, count: Int, directory: String) async throws -> [String: Any] {
+    /// `maxActive` nil: every task at once (the client, not the limit, is what is measured).
+    static func tasks(server: String, count: Int, directory: String, maxActive: Int? = nil) async throws -> [String: Any] {
         let client = try client(server)
         let dir = URL(fileURLWithPath: directory)
         let store = try TaskStore(path: dir.appendingPathComponent("tasks.sqlite").path)
         let engine = TaskEngine(client: client, store: store,
-                                settings: TaskEngine.Settings(outputDirectory: dir.appendingPathComponent("outputs"), maxActive: count))
+                                settings: TaskEngine.Settings(outputDirectory: dir.appendingPathComponent("outputs"), maxActive: maxActive ?? count))
         await engine.resume()
         guard let endpoint = EndpointRegistry.endpoint(named: "flux-dev") else { throw BenchError("no flux-dev") }
         let cpu0 = processCPUSeconds()

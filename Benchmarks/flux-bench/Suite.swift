@@ -56,6 +56,7 @@ struct Suite {
         if enabled("poller") { poller(&pollerRows) }
         if enabled("startup") || enabled("keyframe") || enabled("idle") { await tmuxBenches(&report) }
         if enabled("tasks") { tasks(&report) }
+        if enabled("batch") { batch(&report) }
         if enabled("upload") { upload(&report) }
         report.rows += encodeRows.rows + pollerRows.rows
     }

@@ -78,7 +78,10 @@ case "keyframe":
     }
 
 case "tasks":
-    await helper { try await ClientBenches.tasks(server: require("--server"), count: Int(require("--count")) ?? 1000, directory: require("--dir")) }
+    await helper {
+        try await ClientBenches.tasks(server: require("--server"), count: Int(require("--count")) ?? 1000, directory: require("--dir"),
+                                      maxActive: option("--max-active").flatMap { Int($0) })
+    }
 
 case "submit-running":
     await helper {
