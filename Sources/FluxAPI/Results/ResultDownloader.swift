@@ -64,12 +64,15 @@ public struct ResultDownloader: Sendable {
         let contentType = response.headers.first(name: "content-type")
 
         let temp = directory.appendingPathComponent(".\(baseName).part-\(UUID().uuidString.prefix(8))")
-        guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
-            throw FluxError.download("cannot create a file in \(directory.path)")
+        // open(2), not FileManager.createFile: on Linux that writes its own temporary file and
+        // renames it into place, a second inode and rename per download for an empty file.
+        let fd = AtomicFile.createExclusive(temp)
+        guard fd >= 0 else {
+            throw FluxError.download("cannot create a file in \(directory.path): \(String(cString: strerror(errno)))")
         }
         var keepTemp = false
         defer { if !keepTemp { try? FileManager.default.removeItem(at: temp) } }
-        let handle = try FileHandle(forWritingTo: temp)
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         var written = 0
         var head = [UInt8]()
         do {
@@ -136,15 +139,35 @@ public enum AtomicFile {
         let directory = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let temp = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString.prefix(8))")
-        guard FileManager.default.createFile(atPath: temp.path, contents: data) else {
-            throw FluxError.download("cannot write \(temp.path)")
+        // One temporary file, written and flushed once, then renamed: FileManager.createFile
+        // (atomic on Linux) added a temporary file of its own, a second fsync and a second rename
+        // to every sidecar.
+        let fd = createExclusive(temp)
+        guard fd >= 0 else { throw FluxError.download("cannot write \(temp.path): \(String(cString: strerror(errno)))") }
+        var failure: String?
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += n
+            }
         }
-        let fd = open(temp.path, O_RDONLY)
-        if fd >= 0 { _ = fsync(fd); close(fd) }
-        if rename(temp.path, url.path) != 0 {
-            let why = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temp)
-            throw FluxError.download("cannot write \(url.path): \(why)")
+        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if failure == nil && rename(temp.path, url.path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temp.path)
+            throw FluxError.download("cannot write \(url.path): \(failure)")
         }
+    }
+
+    /// Creates `url` for writing, failing if it exists. Returns the descriptor, or -1 (errno set).
+    static func createExclusive(_ url: URL) -> Int32 {
+        open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
     }
 }
