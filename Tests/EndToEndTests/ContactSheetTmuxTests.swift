@@ -33,7 +33,8 @@ import Testing
         #expect(list.ok, "the batch's tasks are not listed:\n\(list.screen)")
         tmux.keys("g")
         let sheet = await tmux.wait {
-            $0.contains("Contact sheet · flux-dev: 2 seed x 2 guidance") && $0.contains("guidance 3.5") && $0.contains("failed")
+            $0.contains("Contact sheet · flux-dev: 2 seed x 2 guidance") && $0.contains("│seed guidance 2") && $0.contains("guidance 3.5")
+                && $0.contains("failed")
                 && $0.filter { $0 == "▀" }.count >= 40
         }
         #expect(sheet.ok, "no contact sheet with thumbnails:\n\(sheet.screen)")

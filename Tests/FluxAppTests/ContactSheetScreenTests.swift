@@ -70,7 +70,8 @@ import TerminalKit
         let state = Self.opened()
         let screen = AppHarness.screen(state)
         #expect(screen.contains("Contact sheet · flux-dev: 2 seed x 3 guidance · batch batch-12 (5/6 ready)"))
-        #expect(screen.contains("guidance 2"))
+        // The corner names the rows' field, the column headers theirs.
+        #expect(screen.contains("│seed guidance 2"))
         #expect(screen.contains("guidance 3.5"))
         #expect(screen.contains("guidance 5"))
         // Row headers beside the rows, the failed cell saying so.

@@ -84,8 +84,9 @@ struct SheetLayout {
         info = parts[1]
         hints = parts[2]
         var grid = parts[0]
-        if case .table(_, let rowValues, _, _) = sheet.arrangement {
-            rowHeaderWidth = min(14, (rowValues.map { DisplayWidth.of($0) }.max() ?? 0) + 1)
+        if case .table(let rowField, let rowValues, _, _) = sheet.arrangement {
+            // Wide enough for the values and the field's name above them (at most 14 columns).
+            rowHeaderWidth = min(14, ((rowValues + [rowField]).map { DisplayWidth.of($0) }.max() ?? 0) + 1)
             columnHeader = Rect(x: grid.x + rowHeaderWidth, y: grid.y, width: max(0, grid.width - rowHeaderWidth), height: 1)
             grid = grid.droppingTop(1).droppingLeft(rowHeaderWidth)
         } else {
@@ -154,7 +155,7 @@ extension ContactSheetState {
         if case .table(let rowField, let rowValues, let columnField, let columnValues) = sheet.arrangement,
            let header = layout.columnHeader {
             let corner = Rect(x: header.x - layout.rowHeaderWidth, y: header.y, width: layout.rowHeaderWidth, height: 1)
-            buffer.write("\(rowField)\\", x: corner.x, y: corner.y, style: theme.style(.muted), clip: corner,
+            buffer.write(rowField, x: corner.x, y: corner.y, style: theme.style(.muted), clip: corner,
                          truncatingTo: max(0, corner.width - 1))
             for slot in 0..<viewport.visibleColumns where viewport.firstColumn + slot < columnValues.count {
                 let x = header.x + slot * (layout.cellWidth + 1)
