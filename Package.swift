@@ -62,7 +62,9 @@ let package = Package(
         .target(name: "CursesBackend", dependencies: ["TerminalKit", "Locking", "CNcursesw"]),
         // Images drawn with half-block cells (decode, scale, map to the terminal's colours).
         .target(name: "ImagePreview", dependencies: ["ImageCodec", "TerminalKit"]),
-        .target(name: "FluxApp", dependencies: ["FluxAPI", "TaskStore", "TerminalKit", "ImagePreview", "Locking",
+        // A batch as a grid of labelled cells (the app's `g` screen and `flux-tui sheet`).
+        .target(name: "ContactSheets", dependencies: ["FluxAPI", "TaskStore", "ImageCodec"]),
+        .target(name: "FluxApp", dependencies: ["FluxAPI", "TaskStore", "TerminalKit", "ImagePreview", "Locking", "ContactSheets",
                                                 .product(name: "TOMLKit", package: "TOMLKit")]),
 
         // MARK: executables
@@ -76,6 +78,8 @@ let package = Package(
                 "TaskStore",
                 "TerminalKit",
                 "CursesBackend",
+                "ContactSheets",
+                "ImageCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,10 +97,11 @@ let package = Package(
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec"]),
         .testTarget(name: "FluxSimulatorTests", dependencies: ["FluxSimulator", "FluxAPI", "TestSupport"]),
         .testTarget(name: "FluxAppTests", dependencies: ["FluxApp", "FluxAPI", "TaskStore", "TerminalKit", "FluxSimulator", "TestSupport", "ImageCodec", "ImagePreview", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ContactSheetsTests", dependencies: ["ContactSheets", "TaskStore", "FluxAPI", "ImageCodec"]),
         .testTarget(name: "ImagePreviewTests", dependencies: ["ImagePreview", "ImageCodec", "TerminalKit"]),
         .testTarget(name: "TaskStoreTests", dependencies: ["TaskStore", "FluxAPI", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["flux-tui", "terminalkit-demo", "TestSupport", "FluxAPI", "FluxApp", "TaskStore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["flux-tui", "terminalkit-demo", "TestSupport", "FluxAPI", "FluxApp", "TaskStore", "ImageCodec", "ContactSheets"]),
         .target(
             name: "TestSupport",
             dependencies: [

@@ -200,6 +200,11 @@ public final class AppRunner: Sendable {
                     continuation.yield(.notice("Could not save the caption of \(image): \(error)", isError: true))
                 }
             }
+        case .loadBatch(let id):
+            let store = self.store
+            Task.detached(priority: .userInitiated) {
+                continuation.yield(.batchLoaded(id: id, try? store.batch(id: id)))
+            }
         case .refreshFinetunes:
             Task { await self.refreshFinetunes(continuation) }
         case .deleteFinetune(let id):

@@ -12,6 +12,8 @@ public enum Screen: String, Sendable, Equatable, CaseIterable {
     case tasks
     case finetunes
     case composer
+    /// A batch's contact sheet (`g` on one of its tasks).
+    case sheet
 }
 
 /// Something drawn over the current screen that takes the keys until it closes.
@@ -58,6 +60,8 @@ public struct AppState: Sendable {
     public var tasks = TaskListState()
     public var finetunes = FinetunesState()
     public var composer = ComposerState()
+    /// The contact sheet shown (or last shown) on `.sheet`.
+    public var sheet: ContactSheetState?
     public var overlay: Overlay?
     public var server: ServerInfo
     public var lastError: String?
@@ -143,6 +147,8 @@ public enum AppEvent: Sendable {
     case backgroundProblem(String)
     /// A network call started from the UI is under way (nil: it ended).
     case busy(String?)
+    /// A batch's record read from the store (answer to `.loadBatch`; nil: not in the store).
+    case batchLoaded(id: String, BatchEntry?)
 }
 
 /// An answer the key handling waits for (see `AppState.waitingFor`).
@@ -181,5 +187,7 @@ public enum AppEffect: Sendable, Equatable {
     case inspectFile(FileCheck)
     /// Lists a folder off the loop; answered by `.pathCompleted`.
     case completePath(PathTarget, String)
+    /// Reads a batch's record (title, varied fields) off the loop; answered by `.batchLoaded`.
+    case loadBatch(String)
     case quit
 }

@@ -102,6 +102,9 @@ public enum AppUpdate {
         case .busy(let what):
             state.busy = what
             return []
+        case .batchLoaded(let id, let batch):
+            if state.sheet?.batchID == id, let batch { state.sheet?.receive(batch, tasks: state.tasks.all) }
+            return []
         }
     }
 
@@ -150,6 +153,7 @@ public enum AppUpdate {
         case .tasks: return state.tasks.previewKey(in: content).map { [$0] } ?? []
         case .form: return key(state.form?.previewPlacement(in: content))
         case .composer: return key(state.composer.previewPlacement(in: content))
+        case .sheet: return state.sheet.map { SheetLayout($0, tasks: state.tasks.all, in: content).previewKeys } ?? []
         default: return []
         }
     }

@@ -17,6 +17,7 @@ struct FluxTUI: AsyncParsableCommand {
         subcommands: [
             EndpointsCommand.self, DescribeCommand.self, SubmitCommand.self, BatchCommand.self, ResultCommand.self,
             FinetuneCommand.self, FinetunesCommand.self, SimulatorCommand.self, KeysCommand.self, SpecCommand.self,
+            SheetCommand.self,
         ]
     )
 

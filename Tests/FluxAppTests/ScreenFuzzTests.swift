@@ -117,6 +117,11 @@ import Testing
         for _ in 0..<(done ?? 0) { _ = AppUpdate.update(&imagePreview, .key(.down)) }
         _ = AppUpdate.update(&imagePreview, .key(.char("p")))
         out.append(("image preview", imagePreview))
+        // A batch's contact sheet, its tasks among the others.
+        var sheet = tasks
+        for task in ContactSheetScreenTests.batchTasks().1 { _ = AppUpdate.update(&sheet, .taskUpdated(task)) }
+        _ = ContactSheetActions.openSheet(&sheet, batchID: "batch-1234abcd")
+        out.append(("contact sheet", sheet))
         var finetunes = base
         _ = AppUpdate.update(&finetunes, .finetunesLoaded(Self.finetunes()))
         _ = AppUpdate.update(&finetunes, .key(.char("3")))

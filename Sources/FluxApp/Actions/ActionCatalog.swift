@@ -12,6 +12,7 @@ enum ActionCatalog {
         case .tasks: return TaskListActions.all
         case .finetunes: return FinetunesActions.all
         case .composer: return ComposerActions.all
+        case .sheet: return ContactSheetActions.all
         }
     }
 
@@ -111,6 +112,7 @@ extension Screen {
         case .tasks: return "Task list keys"
         case .finetunes: return "Fine-tunes keys"
         case .composer: return "Composer keys"
+        case .sheet: return "Contact sheet keys"
         }
     }
 
@@ -124,7 +126,7 @@ extension AppState {
         switch screen {
         case .picker: return picker.isFiltering
         case .tasks: return tasks.isFiltering
-        case .finetunes: return false
+        case .finetunes, .sheet: return false
         case .form: return form.map { !$0.submitFocused && $0.form.focusIsText } ?? false
         case .composer: return composer.caption != nil || composer.focus == .path
             || (composer.focus == .fields && composer.form.form.focusIsText)

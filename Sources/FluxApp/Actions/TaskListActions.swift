@@ -22,7 +22,14 @@ enum TaskListActions {
         EndpointRegistry.endpoint(named: task.endpoint) == nil ? "\(task.endpoint) is not an endpoint this version knows" : nil
     }
 
-    static let all: [Action] = NavigationActions.list(group, cursor: \.tasks.cursor) + [
+    static let all: [Action] = [
+        // Before the list moves: `g` on a batch's task opens its sheet, elsewhere it goes to the first row.
+        Action("contact-sheet", keys: [.char("g")], title: "Contact sheet of the task's batch", group: group, hint: "sheet",
+               when: { $0.tasks.selected?.batchID != nil }) { state in
+            guard let batchID = state.tasks.selected?.batchID else { return [] }
+            return ContactSheetActions.openSheet(&state, batchID: batchID)
+        },
+    ] + NavigationActions.list(group, cursor: \.tasks.cursor) + [
         Action("apply-filter", keys: [.enter], title: "Keep the filter and go back to the list", group: group, inPalette: false,
                when: { $0.tasks.isFiltering }) { state in
             state.tasks.isFiltering = false

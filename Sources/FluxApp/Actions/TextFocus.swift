@@ -22,7 +22,7 @@ enum TextFocus {
             return []
         case .form:
             return state.form?.handleFocusedControl(key) == true ? [] : nil
-        case .finetunes:
+        case .finetunes, .sheet:
             return nil
         case .composer:
             return state.composer.handleFocusedText(key) ? [] : nil

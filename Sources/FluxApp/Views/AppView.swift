@@ -33,6 +33,10 @@ public enum AppView {
         case .composer:
             state.composer.render(into: &buffer, in: rows[1], theme: theme)
             if let preview = state.composer.previewPlacement(in: rows[1]) { drawPreview(preview, state, into: &buffer, theme: theme) }
+        case .sheet:
+            let sheet = state.sheet ?? ContactSheetState(batchID: "")
+            layout.sheet = sheet.render(into: &buffer, in: rows[1], tasks: state.tasks.all, previews: state.previews,
+                                        colorMode: state.colorMode, theme: theme, hints: ActionCatalog.hints(for: state))
         }
         if let toast = state.toasts.current(at: state.instant) {
             toast.render(into: &buffer, in: rows[2], theme: theme)
@@ -69,7 +73,7 @@ public enum AppView {
                            .submitButton)
                 if let fields = state.form?.fieldsArea(in: content) { layout.add(fields, .formFields(fields)) }
             }
-        case .composer:
+        case .composer, .sheet:
             break
         }
     }
@@ -116,7 +120,7 @@ public enum AppView {
         x += buffer.write(" flux-tui ", x: x, y: row.y, style: theme.style(.statusAccent), clip: row)
         let tabs: [(String, Bool, Screen)] = [
             (" 1 Endpoints ", state.screen == .picker || state.screen == .form, .picker),
-            (" 2 Tasks\(state.tasks.activeCount > 0 ? " (\(state.tasks.activeCount))" : "") ", state.screen == .tasks, .tasks),
+            (" 2 Tasks\(state.tasks.activeCount > 0 ? " (\(state.tasks.activeCount))" : "") ", state.screen == .tasks || state.screen == .sheet, .tasks),
             (" 3 Fine-tunes ", state.screen == .finetunes || state.screen == .composer, .finetunes),
         ]
         for (label, active, screen) in tabs {

@@ -33,6 +33,8 @@ public struct FrameLayout: Sendable, Equatable {
     public private(set) var regions: [Region] = []
     /// The area each list was drawn in (the wheel scrolls the list under the pointer).
     public private(set) var lists: [List: Rect] = [:]
+    /// The contact sheet's grid as drawn (its columns and what it scrolled to).
+    public var sheet: SheetViewport?
 
     public init() {}
 
@@ -53,6 +55,7 @@ public struct FrameLayout: Sendable, Equatable {
 
     /// Starts the overlay layer: what is under an overlay cannot be clicked.
     mutating func coverAll() {
+        // The sheet's scroll state is not a click target: it stays under an overlay.
         regions.removeAll()
         lists.removeAll()
     }
@@ -78,6 +81,7 @@ extension AppState {
         if let height = layout.lists[.tasks]?.height { tasks.cursor.viewportHeight = height }
         if let height = layout.lists[.picker]?.height { picker.cursor.viewportHeight = height }
         if let height = layout.lists[.finetunes]?.height { finetunes.cursor.viewportHeight = height }
+        if let viewport = layout.sheet { sheet?.viewport = viewport }
         if case .help(var help)? = overlay, let height = layout.lists[.help]?.height, help.viewportHeight != height {
             help.viewportHeight = height
             overlay = .help(help)
