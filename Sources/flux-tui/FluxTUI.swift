@@ -15,7 +15,7 @@ struct FluxTUI: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            EndpointsCommand.self, DescribeCommand.self, SubmitCommand.self, ResultCommand.self,
+            EndpointsCommand.self, DescribeCommand.self, SubmitCommand.self, ResultCommand.self, ExportCommand.self,
             FinetuneCommand.self, FinetunesCommand.self, SimulatorCommand.self, KeysCommand.self, SpecCommand.self,
         ]
     )
