@@ -69,6 +69,31 @@ import Testing
         #expect(request.body == (try RequestEncoder.encode(endpoint, stored.parameters)) + Data("\n".utf8))
     }
 
+    /// The printed command against the simulator (`flux-tui simulator`): it accepts the body, and
+    /// the task it starts ends Ready with an image, fetched by `result --wait`.
+    @Test func thePrintedCommandRunsATaskOnTheSimulator() async throws {
+        let env = ProcessRunner.environment(home: home, extra: ["FLUX_SIM_TASK_SECONDS": "0.3"])
+        let simulator = try await BackgroundProcess.simulator(environment: env)
+        defer { simulator.kill() }
+        let sim = try #require(simulator.baseURL)
+        let image = Fixtures.write(Fixtures.png(width: 64, height: 64), "photo.png", in: home)
+        let store = try TaskStore(path: databasePath)
+        try store.save(TaskEntry(id: "cccc3333", endpoint: "flux-pro-1.0-fill",
+                                 parameters: TaskParameters(["prompt": .text("a red door"), "image": .file(image.path), "seed": .integer(5)])))
+        let printed = try await run(["result", "cccc", "--curl", "--server", sim.absoluteString])
+        #expect(printed.status == 0, "\(printed.stderr)")
+        #expect(printed.stdout.contains("base64 < '\(image.path)'"))
+        let sent = try Self.shell(printed.stdout, environment: ["PATH": "/usr/bin:/bin", "BFL_API_KEY": "any-key", "HOME": "/nowhere"])
+        #expect(sent.status == 0, "\(sent.output)")
+        let answer = try JSONValue.parse(Data(sent.output.utf8))
+        let id = try #require(answer["id"]?.stringValue, "the simulator did not accept the body: \(sent.output)")
+        let result = try await run(["result", id, "--wait", "--json", "--server", sim.absoluteString,
+                                    "--output", home.appendingPathComponent("out").path])
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        let outcome = try JSONValue.parse(Data(result.stdout.utf8))
+        #expect(outcome["status"] == .string("Ready") && outcome["seed"] == .int(5))
+    }
+
     @Test func resultCurlRefusesAnAmbiguousOrUnknownID() async throws {
         let store = try TaskStore(path: databasePath)
         for id in ["bbbb1", "bbbb2"] {
