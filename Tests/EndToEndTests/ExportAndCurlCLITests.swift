@@ -162,6 +162,21 @@ import Testing
         #expect(table.contains("| ![old.png](../flux-tui/outputs/old.png) | done | flux-dev | old, \"quoted\" \\| piped |"))
     }
 
+    /// On a terminal, stored text cannot drive it: an escape sequence in a prompt is shown, not run.
+    @Test func exportToATerminalShowsControlsAsQuestionMarks() async throws {
+        guard let tmux = Tmux(label: "export") else { Issue.record("tmux is not installed"); return }
+        defer { tmux.kill() }
+        let store = try TaskStore(path: databasePath)
+        try store.save(TaskEntry(id: "t-esc", endpoint: "flux-dev", parameters: TaskParameters(["prompt": .text("before\u{1B}[2Jafter")])))
+        let binary = ProcessRunner.productsDirectory.appendingPathComponent("flux-tui").path
+        let env = ProcessRunner.environment(home: home)
+        #expect(tmux.start(["sh", "-c", "'\(binary)' export --format csv; sleep 30"], width: 160, height: 20,
+                           environment: ["HOME": env["HOME"]!, "XDG_DATA_HOME": env["XDG_DATA_HOME"]!, "XDG_CONFIG_HOME": env["XDG_CONFIG_HOME"]!]))
+        let shown = await tmux.wait(timeout: 20) { $0.contains("exported 1 task") }
+        #expect(shown.ok, "\(shown.screen)")
+        #expect(shown.screen.contains("before?[2Jafter"), "\(shown.screen)")
+    }
+
     @Test func badOptionsExit2WithAClearMessage() async throws {
         _ = try seedStore()
         let since = try await run(["export", "--format", "csv", "--since", "7y"])

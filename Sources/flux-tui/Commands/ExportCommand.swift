@@ -66,7 +66,8 @@ struct ExportCommand: ParsableCommand {
         guard let output else {
             let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             let text = TaskExport.render(chosen.sorted { $0.createdAt < $1.createdAt }, as: format, folder: folder)
-            FileHandle.standardOutput.write(Data(text.utf8))
+            // On a terminal, stored text (prompts, server errors) must not drive it: controls become "?".
+            FileHandle.standardOutput.write(Data((isatty(STDOUT_FILENO) == 1 ? Console.safe(text) : text).utf8))
             return (chosen.count, nil)
         }
         let file = URL(fileURLWithPath: ValueParser.expandPath(output))
