@@ -21,10 +21,13 @@ struct CompareView {
         var table: Rect
     }
 
-    /// Previews take up to half the height, the table the rest.
-    static func layout(in area: Rect) -> Layout {
+    /// The table gets the rows it needs (header, parameters, two for the prompt diff, the count),
+    /// the previews the rest, and at least a third of the height.
+    func layout(in area: Rect) -> Layout {
         let inner = area.inset(horizontal: 1, vertical: 1)
-        let imageRows = max(0, min(inner.height / 2, 18))
+        let difference = TaskDifference(left, right)
+        let tableRows = difference.rows.count + 2 + (difference.prompt == nil ? 0 : 2)
+        let imageRows = max(0, max(inner.height / 3, inner.height - 1 - tableRows))
         let rows = inner.splitRows([.fixed(1), .fixed(imageRows), .fill()])
         let halves = rows[1].splitColumns([.fill(), .fill()], spacing: 1)
         let titles = rows[0].splitColumns([.fill(), .fill()], spacing: 1)
@@ -39,7 +42,7 @@ struct CompareView {
 
     /// The previews the view draws in `area` (what `AppUpdate.wantedPreviews` asks for).
     func previewKeys(in area: Rect) -> [PreviewKey] {
-        let layout = Self.layout(in: area)
+        let layout = layout(in: area)
         return [(left, layout.leftImage), (right, layout.rightImage)].compactMap { task, box in
             guard let path = Self.image(task), !box.isEmpty else { return nil }
             return PreviewKey(path: path, columns: box.width, rows: box.height)
@@ -51,7 +54,7 @@ struct CompareView {
     }
 
     func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, previews: PreviewCache, colorMode: ColorMode) {
-        let layout = Self.layout(in: area)
+        let layout = layout(in: area)
         buffer.fill(area, style: theme.style(.background))
         buffer.drawBox(area, style: theme.style(.borderFocused), title: "Compare · Esc closes", titleStyle: theme.style(.title))
         for (task, label, title, box) in [(left, "A", layout.leftTitle, layout.leftImage), (right, "B", layout.rightTitle, layout.rightImage)] {
