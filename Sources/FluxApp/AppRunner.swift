@@ -221,6 +221,18 @@ public final class AppRunner: Sendable {
                 }
                 continuation.yield(.busy(nil))
             }
+        case .exportTasks(let format):
+            let store = self.store
+            let folder = self.engine.settings.outputDirectory
+            Task.detached {
+                do {
+                    let written = try TaskExportFile.write(try store.tasks(), as: format, into: folder, now: Date())
+                    continuation.yield(.notice("Exported \(written.count) task\(written.count == 1 ? "" : "s") to \(written.path)",
+                                               isError: false))
+                } catch {
+                    continuation.yield(.notice("Could not export the tasks: \(error)", isError: true))
+                }
+            }
         case .notify(let notification, let style):
             // A few bytes to the terminal between frames, under the backend's lock like a frame.
             backend.notify(notification, style: style)
@@ -232,10 +244,10 @@ public final class AppRunner: Sendable {
     /// The engine's share of the effects, one at a time in the order the user asked.
     func performEngineCommand(_ effect: AppEffect, continuation: AsyncStream<AppEvent>.Continuation) async {
         switch effect {
-        case .submit(let endpoint, let parameters):
+        case .submit(let endpoint, let parameters, let origin):
             // Files are checked again as they are now: the form saw them while the user typed.
             switch RequestPreparer.prepare(endpoint, parameters) {
-            case .success(let prepared): await engine.submit(prepared)
+            case .success(let prepared): await engine.submit(prepared, origin: origin)
             case .failure(.invalidInput(let issues)): continuation.yield(.submitRefused(endpoint: endpoint.id, issues))
             case .failure(let error): continuation.yield(.notice("\(endpoint.id): \(error)", isError: true))
             }

@@ -34,6 +34,8 @@ public enum Overlay: Sendable, Equatable {
     case useFinetune(finetuneID: String, list: SelectableList)
     /// A task's output image over the whole content area (`p`); any key closes, `o` opens it.
     case imagePreview(path: String, title: String)
+    /// Two tasks side by side (`m` marks one, `=` on another): previews and a parameter diff.
+    case compare(left: String, right: String)
 }
 
 /// What the status bar shows about the server.
@@ -167,7 +169,8 @@ public enum PathTarget: Sendable, Equatable {
 /// Side effects `update` asks for; the runner performs them and may answer with events.
 public enum AppEffect: Sendable, Equatable {
     /// Validated against the files as they are now (off the loop), then handed to the engine.
-    case submit(Endpoint, TaskParameters)
+    /// `origin` records where the task comes from (the task a rerun or an edit was made from).
+    case submit(Endpoint, TaskParameters, origin: TaskOrigin = .standalone)
     case removeTask(id: String)
     case retryDownload(id: String)
     case copy(String, what: String)
@@ -189,5 +192,7 @@ public enum AppEffect: Sendable, Equatable {
     case completePath(PathTarget, String)
     /// Reads a batch's record (title, varied fields) off the loop; answered by `.batchLoaded`.
     case loadBatch(String)
+    /// Writes every stored task to a file in the output folder, off the loop; answered by `.notice`.
+    case exportTasks(ExportFormat)
     case quit
 }

@@ -144,8 +144,12 @@ public enum AppUpdate {
             let area = AppView.fullPreviewArea(state.size)
             return area.isEmpty ? [] : [PreviewKey(path: path, columns: area.width, rows: area.height)]
         }
-        guard state.overlay == nil else { return [] }
         let content = AppView.contentArea(state.size)
+        if case .compare(let left, let right)? = state.overlay {
+            guard let a = state.tasks.task(id: left), let b = state.tasks.task(id: right) else { return [] }
+            return CompareView(left: a, right: b).previewKeys(in: content)
+        }
+        guard state.overlay == nil else { return [] }
         func key(_ p: (path: String, frame: Rect, image: Rect)?) -> [PreviewKey] {
             p.map { [PreviewKey(path: $0.path, columns: $0.image.width, rows: $0.image.height)] } ?? []
         }

@@ -99,6 +99,22 @@ public final class TaskStore: Sendable {
         }
     }
 
+    /// Tasks whose local id or remote id starts with `prefix` (people type the first characters),
+    /// hidden ones included: a removed task's files and id are still real.
+    public func tasks(idPrefix prefix: String) throws -> [TaskEntry] {
+        let pattern = Self.likePrefix(prefix)
+        return try read { db in
+            try TaskEntry.filter(Column("id").like(pattern, escape: "\\") || Column("remoteID").like(pattern, escape: "\\"))
+                .order(Column("createdAt").desc).fetchAll(db)
+        }
+    }
+
+    /// `prefix%` with LIKE's wildcards in `prefix` escaped (ids hold `_`, and `-` is fine).
+    static func likePrefix(_ prefix: String) -> String {
+        prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+    }
+
     public func count() throws -> Int { try read { db in try TaskEntry.fetchCount(db) } }
 
     // MARK: batches

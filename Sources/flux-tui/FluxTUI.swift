@@ -16,6 +16,7 @@ struct FluxTUI: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             EndpointsCommand.self, DescribeCommand.self, SubmitCommand.self, BatchCommand.self, ResultCommand.self,
+            ExportCommand.self,
             FinetuneCommand.self, FinetunesCommand.self, SimulatorCommand.self, KeysCommand.self, SpecCommand.self,
             SheetCommand.self,
         ]

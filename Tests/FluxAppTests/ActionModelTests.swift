@@ -107,7 +107,7 @@ private typealias H = AppHarness
         let effects = H.send(&state, .enter)
         var expected = task.parameters
         expected["seed"] = nil
-        #expect(effects == [.submit(H.endpoint(task.endpoint), expected)])
+        #expect(effects == [.submit(H.endpoint(task.endpoint), expected, origin: TaskOrigin(parentID: task.id))])
         #expect(state.overlay == nil)
     }
 
@@ -198,7 +198,7 @@ private typealias H = AppHarness
             var p = task.parameters
             if let seed = task.seed { p["seed"] = .integer(seed) }
             return p
-        }()))
+        }(), origin: TaskOrigin(parentID: task.id)))
         #expect(H.send(&state, .char("q")).isEmpty)
         #expect(!state.quitting)
         #expect(H.send(&state, .char("Q")) == [.quit])

@@ -1,5 +1,6 @@
 import FluxAPI
 import Foundation
+import TaskStore
 import TerminalKit
 import TestSupport
 import Testing
@@ -64,7 +65,7 @@ import Testing
         #expect(H.screen(state).contains("flux-kontext-pro"))
         let rerun = H.send(&state, .char("r"))
         let expected = TaskParameters(["prompt": .text("make it snow"), "input_image": .file("/tmp/photo.png"), "seed": .integer(77)])
-        #expect(rerun == [.submit(H.endpoint("flux-kontext-pro"), expected)])
+        #expect(rerun == [.submit(H.endpoint("flux-kontext-pro"), expected, origin: TaskOrigin(parentID: "t-kontext"))])
         H.send(&state, .char("e"))
         #expect(state.screen == .form)
         #expect(state.form?.endpoint.id == "flux-kontext-pro")

@@ -55,7 +55,7 @@ import Testing
         #expect(text.contains("is required"))
         _ = send(&state, "my set".map { KeyEvent.char($0) } + [.tab, .right])
         let submit = send(&state, [.ctrl("s")])
-        guard case .submit(let endpoint, let parameters)? = submit.first else { Issue.record("no submit: \(submit)"); return }
+        guard case .submit(let endpoint, let parameters, _)? = submit.first else { Issue.record("no submit: \(submit)"); return }
         #expect(endpoint.id == "finetune")
         #expect(parameters["file_data"] == .file(dir.path))
         #expect(parameters["finetune_comment"] == .text("my set"))

@@ -140,7 +140,7 @@ import Testing
         #expect(state.screen == .tasks)
         #expect(H.toast(state) == "Submitting flux-dev…")
         // Fields left at their default are not sent at all.
-        if case .submit(_, let parameters)? = effects.first {
+        if case .submit(_, let parameters, _)? = effects.first {
             #expect(parameters["height"] == nil)
             #expect(parameters["image_prompt"] == nil)
             #expect(parameters["webhook_url"] == nil)

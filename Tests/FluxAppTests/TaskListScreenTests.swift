@@ -245,9 +245,10 @@ import Testing
         #expect(task.parameters["seed"] == nil)
         var same = task.parameters
         same["seed"] = .integer(1111)
-        #expect(H.send(&state, .char("r")) == [.submit(H.endpoint("flux-dev"), same)])
+        let parent = TaskOrigin(parentID: task.id)
+        #expect(H.send(&state, .char("r")) == [.submit(H.endpoint("flux-dev"), same, origin: parent)])
         #expect(H.toast(state) == "Rerunning with seed 1111")
-        #expect(H.send(&state, .char("R")) == [.submit(H.endpoint("flux-dev"), task.parameters)])
+        #expect(H.send(&state, .char("R")) == [.submit(H.endpoint("flux-dev"), task.parameters, origin: parent)])
         #expect(H.toast(state) == "Rerunning with a new seed")
         #expect(state.screen == .tasks)
     }
@@ -256,13 +257,13 @@ import Testing
         let task = H.task("t-seeded", prompt: "seeded", phase: .done, createdSecondsAgo: 10, seed: 77,
                           parameters: ["seed": .integer(77)])
         var state = H.tasksState(tasks: [task])
-        guard case .submit(_, let parameters)? = H.send(&state, .char("R")).first else {
+        guard case .submit(_, let parameters, _)? = H.send(&state, .char("R")).first else {
             Issue.record("no submit")
             return
         }
         #expect(parameters["seed"] == nil)
         #expect(parameters["prompt"] == .text("seeded"))
-        #expect(H.send(&state, .char("r")).first == .submit(H.endpoint("flux-dev"), task.parameters))
+        #expect(H.send(&state, .char("r")).first == .submit(H.endpoint("flux-dev"), task.parameters, origin: TaskOrigin(parentID: task.id)))
     }
 
     @Test func eOpensTheFormPrefilledWithTheTasksParameters() throws {
@@ -293,7 +294,7 @@ import Testing
         H.focus("image_prompt", &state)
         H.send(&state, .ctrl("u"))  // the input file does not exist
         expected["image_prompt"] = nil
-        #expect(H.send(&state, .ctrl("s")) == [.submit(H.endpoint("flux-dev"), expected)])
+        #expect(H.send(&state, .ctrl("s")) == [.submit(H.endpoint("flux-dev"), expected, origin: TaskOrigin(parentID: "t-edit"))])
     }
 
     @Test func xRemovesTheTaskFromTheList() {

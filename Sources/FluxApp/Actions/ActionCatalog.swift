@@ -80,6 +80,7 @@ enum ActionCatalog {
         switch scope {
         case "screen": list = actions(for: state.screen)
         case "global": list = GlobalActions.all
+        case "export": list = ExportActions.formats
         default: list = GlobalActions.newTask
         }
         return list.first { $0.id == actionID }?.run(&state) ?? []

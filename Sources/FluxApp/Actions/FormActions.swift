@@ -1,4 +1,5 @@
 import FluxAPI
+import TaskStore
 import TerminalKit
 
 /// The parameter form's keys. The field keys (focus, choices, completion, seed) also serve the
@@ -119,7 +120,7 @@ enum FormActions {
         case .success(let parameters):
             state.screen = .tasks
             state.toast("Submitting \(form.endpoint.id)…", .info)
-            return [.submit(form.endpoint, parameters)]
+            return [.submit(form.endpoint, parameters, origin: TaskOrigin(parentID: form.parentTaskID))]
         }
     }
 }

@@ -33,7 +33,7 @@ enum GlobalActions {
         Action("quit", keys: [.char("q"), .ctrl("c")], title: "Quit (asks while tasks are being submitted)", group: group) { state in
             requestQuit(&state)
         },
-    ]
+    ] + ExportActions.all
 
     static func requestQuit(_ state: inout AppState) -> [AppEffect] {
         let busy = state.tasks.all.filter { $0.phase == .queued || $0.phase == .submitting || $0.phase == .downloading }.count

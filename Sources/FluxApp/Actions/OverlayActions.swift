@@ -97,6 +97,8 @@ enum OverlayActions {
             }
         case .imagePreview:
             state.overlay = nil  // any key closes
+        case .compare:
+            break  // Esc closes (the `close` action); other keys would be surprising here
         case .confirmQuit(var dialog):
             switch dialog.handle(key) {
             case .chose(1):

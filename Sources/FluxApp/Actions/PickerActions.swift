@@ -30,10 +30,12 @@ enum PickerActions {
 extension AppState {
     /// Opens `endpoint`'s form (from the picker, the palette or a fine-tune).
     /// Reopening the endpoint whose form is open keeps what was typed.
-    mutating func openForm(_ endpoint: Endpoint, prefill: TaskParameters? = nil) {
+    /// `parent`: the task being edited and resubmitted (recorded as the new task's parent).
+    mutating func openForm(_ endpoint: Endpoint, prefill: TaskParameters? = nil, parent: String? = nil) {
         picker.select(id: endpoint.id)
         if prefill != nil || form?.endpoint.id != endpoint.id {
             form = FormState(endpoint: endpoint, prefill: prefill ?? TaskParameters())
+            form?.parentTaskID = parent
         }
         form?.knownFinetunes = finetunes.ids
         screen = .form

@@ -65,7 +65,7 @@ enum TaskListActions {
             guard let endpoint = EndpointRegistry.endpoint(named: task.endpoint) else { return [] }
             var parameters = task.parameters
             if let seed = task.seed, endpoint.field("seed") != nil { parameters["seed"] = .integer(seed) }
-            state.openForm(endpoint, prefill: parameters)
+            state.openForm(endpoint, prefill: parameters, parent: task.id)
             return []
         },
         onTask("copy", [.char("y")], "Copy seed, path or id", hint: "copy") { state, task in
@@ -76,6 +76,22 @@ enum TaskListActions {
                 items.append(ListItem(id: "curl", title: "curl command", detail: "the request, key as $BFL_API_KEY"))
             }
             state.overlay = .copyMenu(taskID: task.id, picker: SelectableList(items: items, title: "Copy", filterable: false))
+            return []
+        },
+        onTask("mark", [.char("m")], "Mark for comparison (= on another task compares)", hint: "mark") { state, task in
+            if state.tasks.markedID == task.id {
+                state.tasks.markedID = nil
+                state.toast("Unmarked", .info)
+            } else {
+                state.tasks.markedID = task.id
+                state.toast("Marked ◆ \(task.endpoint); select another task and press = to compare", .info)
+            }
+            return []
+        },
+        Action("compare", keys: [.char("=")], title: "Compare with the marked task", group: group,
+               disabledReason: compareReason) { state in
+            guard let marked = state.tasks.markedID, let task = state.tasks.selected else { return [] }
+            state.overlay = .compare(left: marked, right: task.id)
             return []
         },
         onTask("open-folder", [.char("f")], "Open the output folder", unless: noOutput) { _, task in
@@ -112,6 +128,14 @@ enum TaskListActions {
         },
     ]
 
+    /// `=` needs a marked task on the list other than the selected one.
+    static func compareReason(_ state: AppState) -> String? {
+        guard let selected = state.tasks.selected else { return "no task selected" }
+        guard let marked = state.tasks.markedID else { return "mark a task with m first" }
+        guard state.tasks.task(id: marked) != nil else { return "the marked task is no longer on the list" }
+        return marked == selected.id ? "select another task than the marked one" : nil
+    }
+
     static func noOutput(_ task: TaskEntry) -> String? { task.outputs.isEmpty ? "this task has no output yet" : nil }
 
     static func rerun(_ state: inout AppState, _ task: TaskEntry, newSeed: Bool) -> [AppEffect] {
@@ -121,6 +145,6 @@ enum TaskListActions {
             parameters["seed"] = .integer(seed)
         }
         state.toast(newSeed ? "Rerunning with a new seed" : "Rerunning with seed \(task.seed.map(String.init) ?? "random")", .info)
-        return [.submit(endpoint, parameters)]
+        return [.submit(endpoint, parameters, origin: TaskOrigin(parentID: task.id))]
     }
 }

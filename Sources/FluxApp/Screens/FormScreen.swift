@@ -9,6 +9,8 @@ public struct FormState: Sendable, Equatable {
     public var form: Form
     /// Focus is on the Submit button below the fields.
     public var submitFocused = false
+    /// The task this form edits (`e` on a task): the new task records it as its parent.
+    public var parentTaskID: String?
     /// Sniffed format and size of image fields, by field name.
     public private(set) var images: [String: ImageInfo] = [:]
     public private(set) var issues: [ValidationIssue] = []

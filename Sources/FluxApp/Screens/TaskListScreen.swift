@@ -15,6 +15,8 @@ public struct TaskListState: Sendable, Equatable {
     public var isFiltering = false
     public var cursor = ListCursor(count: 0)
     public var showDetail = true
+    /// The task marked with `m`, to compare another with (`=`).
+    public var markedID: String?
 
     public init() {}
 
@@ -135,11 +137,19 @@ public struct TaskListState: Sendable, Equatable {
 
     // MARK: view
 
+    /// The tasks `task` was made from, as far as the list knows them (a parent removed from the
+    /// list ends the chain with a note). Nil for a task made from scratch: the common case costs
+    /// one optional check.
+    public func lineage(of task: TaskEntry) -> TaskLineage? {
+        guard task.parentID != nil else { return nil }
+        return TaskLineage(of: task) { self.task(id: $0) }
+    }
+
     /// Rows of the detail pane in an area of `size`: enough for the selected task's facts and
     /// parameters (in columns), at most three fifths of the area.
     func detailHeight(in size: Size) -> Int {
         guard showDetail, let task = selected else { return 0 }
-        let view = TaskDetailView(task: task, now: Date(timeIntervalSince1970: 0))
+        let view = TaskDetailView(task: task, now: Date(timeIntervalSince1970: 0), lineage: lineage(of: task))
         let needed = view.headerLineCount + (view.parameterCount + view.columns(width: size.width - 2) - 1)
             / view.columns(width: size.width - 2) + 2
         // A finished image gets rows for its preview beside the parameters.
@@ -161,7 +171,7 @@ public struct TaskListState: Sendable, Equatable {
         let parts = area.splitRows(detailHeight > 0 ? [.fill(), .fixed(detailHeight)] : [.fill()])
         renderTable(into: &buffer, in: parts[0], theme: theme, now: now)
         if parts.count > 1, let task = selected {
-            TaskDetailView(task: task, now: now, previews: previews, colorMode: colorMode)
+            TaskDetailView(task: task, now: now, lineage: lineage(of: task), previews: previews, colorMode: colorMode)
                 .render(into: &buffer, in: parts[1], theme: theme)
         }
     }
@@ -172,7 +182,8 @@ public struct TaskListState: Sendable, Equatable {
         let detailHeight = self.detailHeight(in: area.size)
         guard !area.isEmpty, detailHeight > 0, let task = selected, let path = task.outputs.first else { return nil }
         let detail = area.splitRows([.fill(), .fixed(detailHeight)])[1]
-        guard let box = TaskDetailView(task: task, now: Date(timeIntervalSince1970: 0)).previewBox(in: detail) else { return nil }
+        guard let box = TaskDetailView(task: task, now: Date(timeIntervalSince1970: 0), lineage: lineage(of: task))
+            .previewBox(in: detail) else { return nil }
         return PreviewKey(path: path, columns: box.width, rows: box.height)
     }
 
@@ -230,7 +241,7 @@ public struct TaskListState: Sendable, Equatable {
             let base = isSelected ? theme.style(.selection) : theme.style(.text)
             buffer.fill(Rect(x: body.x, y: y, width: body.width, height: 1), style: base)
             let status = TaskFormat.statusCell(task, width: columns.widths[0])
-            var cells = [status.text, task.endpoint, TaskFormat.oneLine(task.prompt ?? ""),
+            var cells = [status.text, markedID == task.id ? "◆ " + task.endpoint : task.endpoint, TaskFormat.oneLine(task.prompt ?? ""),
                          task.seed.map(String.init) ?? "—", TaskFormat.elapsed(task, now: now)]
             if columns.showOutput { cells.append(task.outputs.first.map(TaskFormat.fileName) ?? "—") }
             writeRow(cells, widths: columns.widths, y: y, x: body.x, width: body.width, style: base, into: &buffer,
@@ -322,6 +333,8 @@ public enum TaskFormat {
 struct TaskDetailView {
     let task: TaskEntry
     let now: Date
+    /// Where the task comes from (rerun, edited resubmit): one line per step.
+    var lineage: TaskLineage? = nil
     /// Previews to draw from (nil: no preview box, as in tests of the text alone).
     var previews: PreviewCache? = nil
     var colorMode: ColorMode = .c256
@@ -342,7 +355,7 @@ struct TaskDetailView {
     }
 
     /// `headerLines().count` without building the lines (layout asks on every key press).
-    var headerLineCount: Int { 3 + (task.error == nil ? 0 : 1) + task.outputs.count }
+    var headerLineCount: Int { 3 + (task.error == nil ? 0 : 1) + task.outputs.count + (lineage?.lineCount ?? 0) }
 
     /// `parameterCells().count`, likewise.
     var parameterCount: Int { task.parameters.values.count }
@@ -358,6 +371,7 @@ struct TaskDetailView {
         out.append((head, .text))
         if let error = task.error { out.append(("✗ " + error, task.phase == .moderated || task.phase == .uncertain ? .warning : .error)) }
         for path in task.outputs { out.append(("→ " + path, .success)) }
+        for line in lineage?.lines ?? [] { out.append(("↰ " + line, .info)) }
         out.append(("id \(task.remoteID ?? "(not submitted)")", .muted))
         var times = "created \(ISO8601Timestamp.string(from: task.createdAt))"
         if let s = task.submittedAt { times += " · submitted \(ISO8601Timestamp.string(from: s))" }

@@ -45,6 +45,8 @@ public enum AppView {
         if state.overlay != nil { layout.coverAll() }
         if case .imagePreview(let path, let title)? = state.overlay {
             renderFullPreview(state, path: path, title: title, into: &buffer, in: rows[1], theme: theme)
+        } else if case .compare(let left, let right)? = state.overlay {
+            renderCompare(state, left: left, right: right, into: &buffer, in: rows[1], theme: theme)
         } else if let overlay = state.overlay {
             renderOverlay(overlay, into: &buffer, in: rows[1], theme: theme, layout: &layout)
         }
@@ -113,6 +115,19 @@ public enum AppView {
         PreviewBox.render(key, cache: state.previews, mode: state.colorMode, into: &buffer, in: area, theme: theme)
     }
 
+    /// The compare view over the content area; a task that left the list meanwhile is said so.
+    static func renderCompare(_ state: AppState, left: String, right: String, into buffer: inout ScreenBuffer, in area: Rect,
+                              theme: Theme) {
+        guard let a = state.tasks.task(id: left), let b = state.tasks.task(id: right) else {
+            buffer.fill(area, style: theme.style(.background))
+            buffer.drawBox(area, style: theme.style(.borderFocused), title: "Compare · Esc closes", titleStyle: theme.style(.title))
+            buffer.writeLine("A compared task is no longer on the list.", in: area.inset(horizontal: 2, vertical: 1).row(0),
+                             style: theme.style(.muted))
+            return
+        }
+        CompareView(left: a, right: b).render(into: &buffer, in: area, theme: theme, previews: state.previews, colorMode: state.colorMode)
+    }
+
     static func renderHeader(_ state: AppState, into buffer: inout ScreenBuffer, in row: Rect, theme: Theme,
                              layout: inout FrameLayout) {
         buffer.fill(row, style: theme.style(.statusBar))
@@ -172,8 +187,8 @@ public enum AppView {
             }
             buffer.writeLine("↑/↓ scroll · any other key closes · base64 shortened, secrets hidden",
                              in: inner.row(inner.height - 1), style: theme.style(.hint))
-        case .imagePreview:
-            break  // drawn by `renderFullPreview`, which needs the preview cache
+        case .imagePreview, .compare:
+            break  // drawn by `renderFullPreview` and `renderCompare`, which need the preview cache
         case .confirmQuit(let dialog), .confirmDelete(_, let dialog):
             dialog.render(into: &buffer, in: area, theme: theme)
             layout.add(dialog.frame(in: area), .dialog(area))

@@ -6,9 +6,12 @@ struct ResultCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "result", abstract: "Show a task's result; with --wait, poll to the end and download it.")
 
-    @Argument(help: "The task id.") var id: String
+    @Argument(help: "The task id (with --curl: the local or remote id of a task the app submitted, or the first characters of one).")
+    var id: String
     @Flag(help: "Poll until the task is final and download the image.") var wait = false
     @Flag(help: "Print one JSON object instead of text.") var json = false
+    @Flag(help: "Print the task's request as a curl command (as the app's y → curl command); the key stays $BFL_API_KEY.")
+    var curl = false
     @Option(help: ArgumentHelp("Endpoint the task was submitted to (used in file names).", valueName: "endpoint"))
     var endpoint: String?
     @Option(name: .customLong("polling-url"), help: ArgumentHelp("The polling URL the submit returned, if any.", valueName: "url"))
@@ -17,6 +20,7 @@ struct ResultCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
+        if curl { return try printCurl() }
         let trimmed = id.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.count <= 200 else { throw ValidationError("the task id must be 1 to 200 characters") }
         let endpoint = try self.endpoint.map(EndpointLookup.find)
@@ -55,5 +59,23 @@ struct ResultCommand: AsyncParsableCommand {
         }
         if json { Console.out(result.outcome.json.serialized()) }
         if let code = result.exitCode { throw code }
+    }
+
+    /// `--curl`: the stored task's request, as the app's "curl command". Reads the task database
+    /// only: nothing is sent, no simulator is started.
+    func printCurl() throws {
+        do {
+            guard !wait, !json, pollingURL == nil else {
+                throw StoredTasks.Failure("--curl prints the stored request only: it does not go with --wait, --json or --polling-url")
+            }
+            let task = try StoredTasks.task(matching: id)
+            guard let endpoint = EndpointRegistry.endpoint(named: task.endpoint) else {
+                throw StoredTasks.Failure("task \(task.id) was sent to \(task.endpoint), an endpoint this version does not know")
+            }
+            Console.out(CurlCommand.make(endpoint, task.parameters, serverURL: try StoredTasks.serverURL(global)))
+        } catch let failure as StoredTasks.Failure {
+            Console.error("flux-tui: \(failure.message)")
+            throw failure.code
+        }
     }
 }
