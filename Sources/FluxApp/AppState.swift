@@ -32,6 +32,8 @@ public enum Overlay: Sendable, Equatable {
     case useFinetune(finetuneID: String, list: SelectableList)
     /// A task's output image over the whole content area (`p`); any key closes, `o` opens it.
     case imagePreview(path: String, title: String)
+    /// A submit above `confirm_above`, held until the user says Submit or Cancel.
+    case confirmSpend(ModalDialog, PendingSubmit)
 }
 
 /// What the status bar shows about the server.
@@ -94,6 +96,10 @@ public struct AppState: Sendable {
     /// typist's "Tab, next value" or "Ctrl-S, 2" lands where it would have with instant answers.
     public var waitingFor: PendingAnswer?
     public var keysWhileWaiting: [KeyEvent] = []
+    /// Credits per task before submitting, learned from the tasks' returned costs.
+    public var costEstimator = CostEstimator()
+    /// The budget limits and what today's tasks were charged (see `SpendGate`).
+    public var spending = Spending()
 
     public init(server: ServerInfo, size: Size, now: Date = Date()) {
         self.server = server
@@ -143,6 +149,10 @@ public enum AppEvent: Sendable {
     case backgroundProblem(String)
     /// A network call started from the UI is under way (nil: it ended).
     case busy(String?)
+    /// Today's charges from the task database, hidden tasks included (at start).
+    case chargesLoaded([TaskCharge])
+    /// The spend report, read off the loop (answer to `.loadSpendReport`).
+    case spendReportLoaded(SpendReport)
 }
 
 /// An answer the key handling waits for (see `AppState.waitingFor`).
@@ -181,5 +191,9 @@ public enum AppEffect: Sendable, Equatable {
     case inspectFile(FileCheck)
     /// Lists a folder off the loop; answered by `.pathCompleted`.
     case completePath(PathTarget, String)
+    /// Reads the spend per day and endpoint from the task database; answered by `.spendReportLoaded`.
+    case loadSpendReport
+    /// Asks the server for the balance again (after a task is accepted); answered by `.credits`.
+    case refreshCredits
     case quit
 }

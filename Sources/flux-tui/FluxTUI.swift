@@ -28,6 +28,8 @@ struct FluxTUI: AsyncParsableCommand {
     var noMouse = false
     @Option(help: ArgumentHelp("Load endpoints from a newer OpenAPI document (file or URL) at start-up (config: spec).", valueName: "file"))
     var spec: String?
+    @Option(help: ArgumentHelp("Today's budget in credits (default: FLUX_DAILY_BUDGET, else daily_budget in config.toml).", valueName: "credits"))
+    var budget: Double?
 
     func run() async throws {
         // Before anything reads the registry (parsing [keys] does): it can be replaced only once.
@@ -35,6 +37,7 @@ struct FluxTUI: AsyncParsableCommand {
         if let location = spec ?? AppConfig.specSetting(in: AppPaths().configFile) {
             specNotice = await SpecStartup.install(location)
         }
-        try await InteractiveApp.run(global: global, output: output, themeID: theme, noMouse: noMouse, specNotice: specNotice)
+        try await InteractiveApp.run(global: global, output: output, themeID: theme, noMouse: noMouse, specNotice: specNotice,
+                                     budget: budget)
     }
 }

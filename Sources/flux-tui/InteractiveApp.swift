@@ -11,10 +11,18 @@ import TerminalKit
 /// reports, so its own text selection works.
 enum InteractiveApp {
     static func run(global: GlobalOptions, output: OutputOptions, themeID: String?, noMouse: Bool = false,
-                    specNotice: String? = nil) async throws {
+                    specNotice: String? = nil, budget: Double? = nil) async throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             Console.error("flux-tui: the interactive interface needs a terminal; use a subcommand for scripts (see `flux-tui --help`).")
             throw ExitCodes.failure
+        }
+        // A budget that is not a number (file, environment or --budget) stops start-up, named.
+        let limits: BudgetLimits
+        do {
+            limits = try BudgetSettings.limits(config: try Settings.config(), environment: ProcessInfo.processInfo.environment, budget: budget)
+        } catch {
+            Console.error("flux-tui: \(error)")
+            throw ExitCodes.invalidInput
         }
         let paths = AppPaths()
         let store: TaskStore
@@ -46,7 +54,8 @@ enum InteractiveApp {
                                        mouse: mouse,
                                        notifications: NotificationSettings(
                                            style: config.notify ?? NotificationStyle.detect(ProcessInfo.processInfo.environment),
-                                           after: config.notifyAfter ?? 30))
+                                           after: config.notifyAfter ?? 30),
+                                       budget: limits)
                 await runner.run()
             }
         } catch let error as CursesError {

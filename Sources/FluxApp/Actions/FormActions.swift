@@ -117,9 +117,8 @@ enum FormActions {
             state.toast(blocked.message, .warning)
             return []
         case .success(let parameters):
-            state.screen = .tasks
-            state.toast("Submitting \(form.endpoint.id)…", .info)
-            return [.submit(form.endpoint, parameters)]
+            let pending = PendingSubmit(effects: [.submit(form.endpoint, parameters)], screen: .tasks, toast: "Submitting \(form.endpoint.id)…")
+            return SpendGate.submit(&state, pending, estimate: SpendGate.estimate(state, form.endpoint, parameters, images: form.images))
         }
     }
 }

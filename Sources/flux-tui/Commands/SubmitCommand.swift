@@ -9,7 +9,10 @@ struct SubmitCommand: AsyncParsableCommand {
             Values are typed by the endpoint's fields: `--set width=1024` is sent as a JSON integer, \
             `--set raw=true` as a boolean. For image fields give a path (`--set image=@photo.png` or \
             without @) or an http(s) URL; `--set FIELD=null` sends an explicit null where the field \
-            is nullable. Invalid input exits 2 before anything is sent.
+            is nullable. Invalid input exits 2 before anything is sent. Before sending, the task's \
+            cost is estimated and checked against the day's budget (--budget, FLUX_DAILY_BUDGET, \
+            daily_budget) and confirm_above: over the budget exits 2 with the figures; above \
+            confirm_above asks on a terminal, else needs --yes.
             """)
 
     @Argument(help: "Operation name, e.g. flux-dev (see `flux-tui endpoints`).") var endpoint: String
@@ -20,8 +23,15 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "Validate and print the JSON body (base64 shortened) without sending it.") var dryRun = false
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var budget: BudgetOptions
 
     func run() async throws {
+        // A budget that is not a number stops the command before anything else.
+        let limits: BudgetLimits
+        do { limits = try budget.limits() } catch {
+            report(TaskOutcome(id: nil, endpoint: self.endpoint, error: "\(error)"), human: "flux-tui: \(error)")
+            throw ExitCodes.invalidInput
+        }
         let endpoint: Endpoint
         do { endpoint = try EndpointLookup.find(self.endpoint) } catch {
             report(TaskOutcome(id: nil, endpoint: self.endpoint, error: "\(error)"), human: "flux-tui: \(error)")
@@ -43,9 +53,15 @@ struct SubmitCommand: AsyncParsableCommand {
             throw ExitCodes.failure
         }
         for warning in prepared.warnings { Console.error("flux-tui: \(warning)") }
+        let estimate = CommandLineSpend.estimator().estimate(endpoint, parameters, images: prepared.images)
         if dryRun {
             Console.out(RequestEncoder.preview(endpoint, parameters))
+            if let estimate { Console.error("flux-tui: estimated cost \(estimate.text)") }
             return
+        }
+        if let why = budget.refusal(estimate: estimate?.credits, limits: limits) {
+            report(TaskOutcome(id: nil, endpoint: endpoint.id, error: "not submitted: \(why)"), human: "flux-tui: not submitted: \(why)")
+            throw ExitCodes.invalidInput
         }
         let outcome = try await Backend.with(global) { backend in
             await CommandLineTask(backend: backend, output: output, json: json).submit(prepared, wait: wait)
