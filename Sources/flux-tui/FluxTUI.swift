@@ -28,8 +28,7 @@ struct FluxTUI: AsyncParsableCommand {
     var noMouse = false
     @Option(help: ArgumentHelp("Load endpoints from a newer OpenAPI document (file or URL) at start-up (config: spec).", valueName: "file"))
     var spec: String?
-    @Option(help: ArgumentHelp("Today's budget in credits (default: FLUX_DAILY_BUDGET, else daily_budget in config.toml).", valueName: "credits"))
-    var budget: Double?
+    @OptionGroup var budget: BudgetOptions
 
     func run() async throws {
         // Before anything reads the registry (parsing [keys] does): it can be replaced only once.

@@ -77,6 +77,10 @@ import TestSupport
         let file = try await run(small)
         #expect(file.status == 2)
         #expect(file.stderr.contains("config.toml:2: 'daily_budget' must be a number of credits"), "\(file.stderr)")
+        // The interactive app refuses to start on it too.
+        let app = try await run([])
+        #expect(app.status == 2)
+        #expect(app.stderr.contains("config.toml:2: 'daily_budget' must be a number of credits"), "\(app.stderr)")
         let flag = try await run(small + ["--budget", "lots"])
         #expect(flag.status != 0)
         #expect(flag.stderr.contains("--budget"), "\(flag.stderr)")
