@@ -35,8 +35,8 @@ public enum AppUpdate {
                 state.costEstimator.learn(from: task)
                 state.spending.record(task)
             }
-            // Accepted by the server: the balance has moved.
-            if task.remoteID != nil, previous?.remoteID == nil { effects.append(.refreshCredits) }
+            // Accepted by the server (seen before without an id: submitted from here): the balance has moved.
+            if let previous, previous.remoteID == nil, task.remoteID != nil { effects.append(.refreshCredits) }
             if previous?.phase.isActive == true, let note = state.notifications.notification(for: task, endedAt: state.now) {
                 effects.append(.notify(note, state.notifications.style))
             }
