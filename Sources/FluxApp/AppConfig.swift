@@ -17,6 +17,8 @@ import TOMLKit
 /// notify = "auto"                            # auto | osc9 | osc777 | bell | off
 /// notify_after = 30                          # seconds a task must have run to be announced
 /// spec = "~/bfl-openapi.json"                # endpoints from a newer OpenAPI document (--spec)
+/// daily_budget = 500                         # credits a local day's tasks may cost (FLUX_DAILY_BUDGET, --budget)
+/// confirm_above = 20                         # ask before a task estimated above this (FLUX_CONFIRM_ABOVE)
 ///
 /// [keys]                                     # rebind actions (`flux-tui keys` lists them)
 /// quit = "Q"
@@ -35,13 +37,17 @@ public struct AppConfig: Sendable, Equatable {
     public var notifyAfter: Double?
     /// An OpenAPI document (file or URL) to build the endpoint registry from at start-up.
     public var spec: String?
+    /// Credits a local day's tasks may cost together (`daily_budget`).
+    public var dailyBudget: Double?
+    /// Credits above which a task is submitted only once confirmed (`confirm_above`).
+    public var confirmAbove: Double?
     /// The `[keys]` table, checked against every action.
     public var keyBindings = KeyBindings()
 
     public init() {}
 
     public static let keys = ["api_key", "server", "output", "name_pattern", "theme", "max_active", "mouse", "notify", "notify_after",
-                              "spec", "keys"]
+                              "spec", "daily_budget", "confirm_above", "keys"]
 
     public struct LoadError: Error, CustomStringConvertible, Equatable {
         public let message: String
@@ -109,6 +115,17 @@ public struct AppConfig: Sendable, Equatable {
             }
             config.notifyAfter = seconds
         }
+        // Money settings: a value that is not a number stops start-up, naming the file and line.
+        func credits(_ key: String) throws(LoadError) -> Double? {
+            guard let value = table[key] else { return nil }
+            guard let number = value.double ?? value.int.map(Double.init), number.isFinite, number >= 0 else {
+                let line = topLevelLine(key, text: text).map { ":\($0)" } ?? ""
+                throw LoadError(message: "\(file)\(line): '\(key)' must be a number of credits, 0 or more (e.g. \(key) = 50); found \(value.string.map { "\"\($0)\"" } ?? value.debugDescription)")
+            }
+            return number
+        }
+        config.dailyBudget = try credits("daily_budget")
+        config.confirmAbove = try credits("confirm_above")
         if let value = table["keys"] {
             guard let keys = value.table else { throw LoadError(message: "\(file): 'keys' must be a table: [keys] then action = \"key\"") }
             var settings: [KeyBindings.Setting] = []
@@ -141,6 +158,18 @@ public struct AppConfig: Sendable, Equatable {
     public static func specSetting(in url: URL) -> String? {
         guard let text = try? String(contentsOf: url, encoding: .utf8), let table = try? TOMLTable(string: text) else { return nil }
         return table["spec"]?.string
+    }
+
+    /// The line (1-based) where a top-level `key` is set (before any `[table]`).
+    static func topLevelLine(_ key: String, text: String) -> Int? {
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") { return nil }
+            guard let eq = line.firstIndex(of: "=") else { continue }
+            let name = line[..<eq].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            if name == key { return i + 1 }
+        }
+        return nil
     }
 
     /// The line (1-based) where `key` is set inside `[table]`, for messages; TOMLKit keeps no positions.

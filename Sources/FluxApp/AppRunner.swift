@@ -17,6 +17,7 @@ public final class AppRunner: Sendable {
     let keyBindings: KeyBindings
     let mouse: Bool
     let notifications: NotificationSettings
+    let budget: BudgetLimits
     let files = FileInspector()
     /// Network calls started by a key (delete a fine-tune, refresh the list) give up after this long
     /// rather than the command line's five minutes: the user is watching, and can press the key again.
@@ -24,8 +25,10 @@ public final class AppRunner: Sendable {
 
     public init(backend: any TerminalBackend, engine: TaskEngine, store: TaskStore, client: FluxClient,
                 theme: Theme, server: ServerInfo, startupNotice: String? = nil, keyBindings: KeyBindings = KeyBindings(),
-                mouse: Bool = true, notifications: NotificationSettings = NotificationSettings()) {
+                mouse: Bool = true, notifications: NotificationSettings = NotificationSettings(),
+                budget: BudgetLimits = BudgetLimits()) {
         self.notifications = notifications
+        self.budget = budget
         self.keyBindings = keyBindings
         self.mouse = mouse
         self.backend = backend
@@ -44,6 +47,7 @@ public final class AppRunner: Sendable {
         state.keyBindings = keyBindings
         state.mouseEnabled = mouse
         state.notifications = notifications
+        state.spending.limits = budget
         let (events, continuation) = AsyncStream.makeStream(of: AppEvent.self, bufferingPolicy: .unbounded)
 
         let keys = backend.events
@@ -91,6 +95,8 @@ public final class AppRunner: Sendable {
                 continuation.yield(.tasksLoaded(tasks))
                 continuation.yield(.promptHistoryLoaded(PromptHistory(tasks: tasks)))
                 continuation.yield(.finetunesLoaded(try store.finetunes()))
+                // Tasks taken off the list (and the command line's) count towards today's budget too.
+                continuation.yield(.chargesLoaded(try store.charges(since: Calendar.current.startOfDay(for: Date()))))
             } catch {
                 continuation.yield(.tasksLoaded([]))
                 continuation.yield(.notice("could not read the task database: \(error)", isError: true))
@@ -232,6 +238,20 @@ public final class AppRunner: Sendable {
                 } catch {
                     continuation.yield(.notice("Could not export the tasks: \(error)", isError: true))
                 }
+            }
+        case .loadSpendReport:
+            let store = self.store
+            Task.detached(priority: .userInitiated) {
+                do {
+                    continuation.yield(.spendReportLoaded(SpendReport(charges: try store.charges())))
+                } catch {
+                    continuation.yield(.notice("Could not read the spend from the task database: \(error)", isError: true))
+                }
+            }
+        case .refreshCredits:
+            let client = self.client
+            Task {
+                if let credits = try? await client.credits(retry: Self.interactiveRetry) { continuation.yield(.credits(credits)) }
             }
         case .notify(let notification, let style):
             // A few bytes to the terminal between frames, under the backend's lock like a frame.

@@ -36,6 +36,8 @@ public enum Overlay: Sendable, Equatable {
     case imagePreview(path: String, title: String)
     /// Two tasks side by side (`m` marks one, `=` on another): previews and a parameter diff.
     case compare(left: String, right: String)
+    /// A submit above `confirm_above`, held until the user says Submit or Cancel.
+    case confirmSpend(ModalDialog, PendingSubmit)
 }
 
 /// What the status bar shows about the server.
@@ -100,6 +102,10 @@ public struct AppState: Sendable {
     /// typist's "Tab, next value" or "Ctrl-S, 2" lands where it would have with instant answers.
     public var waitingFor: PendingAnswer?
     public var keysWhileWaiting: [KeyEvent] = []
+    /// Credits per task before submitting, learned from the tasks' returned costs.
+    public var costEstimator = CostEstimator()
+    /// The budget limits and what today's tasks were charged (see `SpendGate`).
+    public var spending = Spending()
 
     public init(server: ServerInfo, size: Size, now: Date = Date()) {
         self.server = server
@@ -151,6 +157,10 @@ public enum AppEvent: Sendable {
     case busy(String?)
     /// A batch's record read from the store (answer to `.loadBatch`; nil: not in the store).
     case batchLoaded(id: String, BatchEntry?)
+    /// Today's charges from the task database, hidden tasks included (at start).
+    case chargesLoaded([TaskCharge])
+    /// The spend report, read off the loop (answer to `.loadSpendReport`).
+    case spendReportLoaded(SpendReport)
 }
 
 /// An answer the key handling waits for (see `AppState.waitingFor`).
@@ -194,5 +204,9 @@ public enum AppEffect: Sendable, Equatable {
     case loadBatch(String)
     /// Writes every stored task to a file in the output folder, off the loop; answered by `.notice`.
     case exportTasks(ExportFormat)
+    /// Reads the spend per day and endpoint from the task database; answered by `.spendReportLoaded`.
+    case loadSpendReport
+    /// Asks the server for the balance again (after a task is accepted); answered by `.credits`.
+    case refreshCredits
     case quit
 }

@@ -32,9 +32,10 @@ struct FramePacer {
     /// Events nobody is waiting to see this very moment.
     static func isBackground(_ event: AppEvent) -> Bool {
         switch event {
-        case .taskUpdated, .tick, .credits, .finetuneUpdated: return true
+        case .taskUpdated, .tick, .credits, .finetuneUpdated, .chargesLoaded: return true
         case .key, .tasksLoaded, .promptHistoryLoaded, .terminalClosed, .finetunesLoaded, .finetuneDeleted, .datasetScanned, .notice, .previewLoaded, .frameDue,
-             .fileInspected, .pathCompleted, .submitRefused, .backgroundProblem, .busy, .batchLoaded:
+             .fileInspected, .pathCompleted, .submitRefused, .backgroundProblem, .busy, .batchLoaded,
+             .spendReportLoaded:
             return false
         }
     }

@@ -15,6 +15,8 @@ public enum AppUpdate {
             return handleKey(&state, key)
         case .tasksLoaded(let tasks):
             state.tasks.load(tasks)
+            state.costEstimator.learn(from: tasks)
+            for task in tasks { state.spending.record(task) }
             state.lastSeed = state.tasks.all.first { $0.seed != nil }?.seed
             return []
         case .promptHistoryLoaded(let history):
@@ -29,6 +31,12 @@ public enum AppUpdate {
             state.tasks.upsert(task)
             if let seed = task.seed, previous?.seed != seed { state.lastSeed = seed }
             var effects: [AppEffect] = []
+            if task.cost != nil, previous?.cost == nil {
+                state.costEstimator.learn(from: task)
+                state.spending.record(task)
+            }
+            // Accepted by the server (seen before without an id: submitted from here): the balance has moved.
+            if let previous, previous.remoteID == nil, task.remoteID != nil { effects.append(.refreshCredits) }
             if previous?.phase.isActive == true, let note = state.notifications.notification(for: task, endedAt: state.now) {
                 effects.append(.notify(note, state.notifications.style))
             }
@@ -104,6 +112,11 @@ public enum AppUpdate {
             return []
         case .batchLoaded(let id, let batch):
             if state.sheet?.batchID == id, let batch { state.sheet?.receive(batch, tasks: state.tasks.all) }
+        case .chargesLoaded(let charges):
+            for charge in charges { state.spending.record(id: charge.id, cost: charge.cost, at: charge.chargedAt) }
+            return []
+        case .spendReportLoaded(let report):
+            state.overlay = .preview(title: "Spend report", lines: report.lines, offset: 0)
             return []
         }
     }

@@ -171,7 +171,7 @@ public final class TaskStore: Sendable {
 
     // MARK: access
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try writer.read(body) } catch { throw TaskStoreError(error) }
     }
 

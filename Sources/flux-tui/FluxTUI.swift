@@ -30,6 +30,7 @@ struct FluxTUI: AsyncParsableCommand {
     var noMouse = false
     @Option(help: ArgumentHelp("Load endpoints from a newer OpenAPI document (file or URL) at start-up (config: spec).", valueName: "file"))
     var spec: String?
+    @OptionGroup var budget: BudgetOptions
 
     func run() async throws {
         // Before anything reads the registry (parsing [keys] does): it can be replaced only once.
@@ -37,6 +38,7 @@ struct FluxTUI: AsyncParsableCommand {
         if let location = spec ?? AppConfig.specSetting(in: AppPaths().configFile) {
             specNotice = await SpecStartup.install(location)
         }
-        try await InteractiveApp.run(global: global, output: output, themeID: theme, noMouse: noMouse, specNotice: specNotice)
+        try await InteractiveApp.run(global: global, output: output, themeID: theme, noMouse: noMouse, specNotice: specNotice,
+                                     budget: budget)
     }
 }

@@ -11,7 +11,18 @@ import TerminalKit
 /// reports, so its own text selection works.
 enum InteractiveApp {
     static func run(global: GlobalOptions, output: OutputOptions, themeID: String?, noMouse: Bool = false,
-                    specNotice: String? = nil) async throws {
+                    specNotice: String? = nil, budget: BudgetOptions) async throws {
+        // A budget that is not a number (file, environment or --budget) stops start-up, named:
+        // checked first, so it is said even where the interface cannot start.
+        var limits: BudgetLimits
+        do {
+            limits = try budget.limits()
+            // --yes: the user said yes in advance; the day's budget still refuses.
+            if budget.yes { limits.confirmAbove = nil }
+        } catch {
+            Console.error("flux-tui: \(error)")
+            throw ExitCodes.invalidInput
+        }
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             Console.error("flux-tui: the interactive interface needs a terminal; use a subcommand for scripts (see `flux-tui --help`).")
             throw ExitCodes.failure
@@ -46,7 +57,8 @@ enum InteractiveApp {
                                        mouse: mouse,
                                        notifications: NotificationSettings(
                                            style: config.notify ?? NotificationStyle.detect(ProcessInfo.processInfo.environment),
-                                           after: config.notifyAfter ?? 30))
+                                           after: config.notifyAfter ?? 30),
+                                       budget: limits)
                 await runner.run()
             }
         } catch let error as CursesError {

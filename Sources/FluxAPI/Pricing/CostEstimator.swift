@@ -21,11 +21,10 @@ public struct CostEstimator: Sendable, Equatable {
             self.source = source
         }
 
-        /// "2.5 credits" when learned, "~2.5 credits (estimate)" from the table.
+        /// "2.5 credits" when learned, "~2.5 credits (estimate)" from the table; "1 credit", never "1 credits".
         public var text: String {
-            let figure = FieldSpec.format((credits * 100).rounded() / 100)
-            if case .learned = source { return "\(figure) credits" }
-            return "~\(figure) credits (estimate)"
+            if case .learned = source { return Credits.text(credits) }
+            return "~\(Credits.text(credits)) (estimate)"
         }
     }
 

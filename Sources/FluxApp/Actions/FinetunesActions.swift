@@ -120,9 +120,8 @@ enum ComposerActions {
                 return []
             case .success(let parameters):
                 guard let endpoint = EndpointRegistry.endpoint(named: "finetune") else { return [] }
-                state.screen = .tasks
-                state.toast("Uploading the fine-tune…", .info)
-                return [.submit(endpoint, parameters)]
+                let pending = PendingSubmit(effects: [.submit(endpoint, parameters)], screen: .tasks, toast: "Uploading the fine-tune…")
+                return SpendGate.submit(&state, pending, estimate: SpendGate.estimate(state, endpoint, parameters), what: "this fine-tune")
             }
         },
         Action("back", keys: [.escape], title: "Back to the fine-tunes", group: group, hint: "back", when: notEditing) { state in

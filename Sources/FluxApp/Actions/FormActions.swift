@@ -118,9 +118,9 @@ enum FormActions {
             state.toast(blocked.message, .warning)
             return []
         case .success(let parameters):
-            state.screen = .tasks
-            state.toast("Submitting \(form.endpoint.id)…", .info)
-            return [.submit(form.endpoint, parameters, origin: TaskOrigin(parentID: form.parentTaskID))]
+            let pending = PendingSubmit(effects: [.submit(form.endpoint, parameters, origin: TaskOrigin(parentID: form.parentTaskID))],
+                                        screen: .tasks, toast: "Submitting \(form.endpoint.id)…")
+            return SpendGate.submit(&state, pending, estimate: SpendGate.estimate(state, form.endpoint, parameters, images: form.images))
         }
     }
 }

@@ -30,6 +30,9 @@ enum GlobalActions {
             state.screen = .composer
             return []
         },
+        Action("spend-report", keys: [], title: "Spend report: credits per day and per endpoint", group: group) { _ in
+            [.loadSpendReport]
+        },
         Action("quit", keys: [.char("q"), .ctrl("c")], title: "Quit (asks while tasks are being submitted)", group: group) { state in
             requestQuit(&state)
         },

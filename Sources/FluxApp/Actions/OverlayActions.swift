@@ -116,6 +116,16 @@ enum OverlayActions {
             case .chose, .dismissed: state.overlay = nil
             default: state.overlay = .confirmDelete(finetuneID: id, dialog: dialog)
             }
+        case .confirmSpend(var dialog, let pending):
+            switch dialog.handle(key) {
+            case .chose(1):
+                state.overlay = nil
+                return SpendGate.run(&state, pending)
+            case .chose, .dismissed:
+                state.overlay = nil
+                state.toast("Not submitted", .info)
+            default: state.overlay = .confirmSpend(dialog, pending)
+            }
         case .copyMenu(let taskID, var list):
             if key == .char("q") {
                 state.overlay = nil

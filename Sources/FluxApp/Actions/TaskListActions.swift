@@ -144,7 +144,8 @@ enum TaskListActions {
         if newSeed { parameters["seed"] = nil } else if let seed = task.seed, endpoint.field("seed") != nil {
             parameters["seed"] = .integer(seed)
         }
-        state.toast(newSeed ? "Rerunning with a new seed" : "Rerunning with seed \(task.seed.map(String.init) ?? "random")", .info)
-        return [.submit(endpoint, parameters, origin: TaskOrigin(parentID: task.id))]
+        let toast = newSeed ? "Rerunning with a new seed" : "Rerunning with seed \(task.seed.map(String.init) ?? "random")"
+        return SpendGate.submit(&state, PendingSubmit(effects: [.submit(endpoint, parameters, origin: TaskOrigin(parentID: task.id))], toast: toast),
+                                estimate: SpendGate.estimate(state, endpoint, parameters))
     }
 }

@@ -92,7 +92,8 @@ public struct ComposerState: Sendable, Equatable {
 
     // MARK: view
 
-    public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme) {
+    /// `cost` (the training's estimate and the balance) is drawn at the right of the summary line.
+    public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, cost: String = "") {
         guard !area.isEmpty else { return }
         buffer.drawBox(area, style: theme.style(.borderFocused), title: "Fine-tune composer", titleStyle: theme.style(.title))
         let inner = area.inset(horizontal: 1, vertical: 1)
@@ -124,6 +125,9 @@ public struct ComposerState: Sendable, Equatable {
             (summary, role) = ("Type a folder path and press Enter · Tab moves between folder, images and settings", .hint)
         }
         buffer.writeLine(summary, in: rows[2], style: theme.style(role))
+        if !cost.isEmpty, completionHint == nil, DisplayWidth.of(summary) + DisplayWidth.of(cost) + 2 <= rows[2].width {
+            buffer.write(cost, x: rows[2].maxX - DisplayWidth.of(cost), y: rows[2].y, style: theme.style(.hint), clip: rows[2])
+        }
         if let caption {
             let frame = area.centered(width: min(area.width - 4, 70), height: min(area.height - 2, 9))
             buffer.fill(frame, style: theme.style(.dialog))

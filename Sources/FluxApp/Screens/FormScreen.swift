@@ -355,7 +355,8 @@ public struct FormState: Sendable, Equatable {
 
     // MARK: view
 
-    public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, hints: String = "") {
+    /// `cost` (the estimate and the balance) is drawn at the right of the status line.
+    public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, hints: String = "", cost: String = "") {
         guard !area.isEmpty else { return }
         let title = "\(endpoint.title) · POST \(endpoint.path)"
         buffer.drawBox(area, style: theme.style(.borderFocused), title: title, titleStyle: theme.style(.title))
@@ -376,6 +377,12 @@ public struct FormState: Sendable, Equatable {
                              style: theme.style(.error))
         } else {
             buffer.writeLine("✓ ready to submit", in: statusRow, style: theme.style(.success))
+        }
+        if !cost.isEmpty, completionHint == nil {
+            let width = DisplayWidth.of(cost)
+            if width + 24 < statusRow.width {
+                buffer.write(cost, x: statusRow.maxX - width, y: statusRow.y, style: theme.style(.hint), clip: statusRow)
+            }
         }
         // The Submit button and key reminders.
         let buttonRow = rows[2]

@@ -23,7 +23,7 @@ public enum AppView {
         case .picker: state.picker.render(into: &buffer, in: rows[1], theme: theme, hints: ActionCatalog.hints(for: state))
         case .form:
             if let form = state.form {
-                form.render(into: &buffer, in: rows[1], theme: theme, hints: ActionCatalog.hints(for: state))
+                form.render(into: &buffer, in: rows[1], theme: theme, hints: ActionCatalog.hints(for: state), cost: costLine(state, form))
                 if let preview = form.previewPlacement(in: rows[1]) { drawPreview(preview, state, into: &buffer, theme: theme) }
             }
         case .tasks:
@@ -31,7 +31,7 @@ public enum AppView {
                                colorMode: state.colorMode)
         case .finetunes: state.finetunes.render(into: &buffer, in: rows[1], theme: theme, hints: ActionCatalog.hints(for: state))
         case .composer:
-            state.composer.render(into: &buffer, in: rows[1], theme: theme)
+            state.composer.render(into: &buffer, in: rows[1], theme: theme, cost: costLine(state, state.composer.form))
             if let preview = state.composer.previewPlacement(in: rows[1]) { drawPreview(preview, state, into: &buffer, theme: theme) }
         case .sheet:
             let sheet = state.sheet ?? ContactSheetState(batchID: "")
@@ -149,6 +149,17 @@ public enum AppView {
         }
     }
 
+    /// "cost ~4 credits (estimate) · balance 998 credits": what the form's task will cost, as typed.
+    static func costLine(_ state: AppState, _ form: FormState) -> String {
+        var parts: [String] = []
+        // A fine-tune is estimated from its iterations (a default stands in while the field is empty).
+        if let estimate = state.costEstimator.estimate(form.endpoint, form.parameters().0, images: form.images) {
+            parts.append("cost " + estimate.text)
+        }
+        if let credits = state.server.credits { parts.append("balance " + Credits.text(credits)) }
+        return parts.joined(separator: " · ")
+    }
+
     static func statusBar(_ state: AppState) -> StatusBar {
         var left: [StatusBar.Segment] = []
         if state.server.isSimulator {
@@ -185,11 +196,11 @@ public enum AppView {
             for (i, line) in lines.dropFirst(offset).prefix(max(0, inner.height - 1)).enumerated() {
                 buffer.writeLine(line, in: inner.row(i), style: theme.style(.dialog))
             }
-            buffer.writeLine("↑/↓ scroll · any other key closes · base64 shortened, secrets hidden",
+            buffer.writeLine("↑/↓ scroll · any other key closes" + (title.hasPrefix("JSON") ? " · base64 shortened, secrets hidden" : ""),
                              in: inner.row(inner.height - 1), style: theme.style(.hint))
         case .imagePreview, .compare:
             break  // drawn by `renderFullPreview` and `renderCompare`, which need the preview cache
-        case .confirmQuit(let dialog), .confirmDelete(_, let dialog):
+        case .confirmQuit(let dialog), .confirmDelete(_, let dialog), .confirmSpend(let dialog, _):
             dialog.render(into: &buffer, in: area, theme: theme)
             layout.add(dialog.frame(in: area), .dialog(area))
         case .copyMenu(_, let picker), .palette(let picker), .choices(_, let picker), .useFinetune(_, let picker),

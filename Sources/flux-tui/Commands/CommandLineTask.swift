@@ -36,7 +36,7 @@ struct CommandLineTask {
     func submit(_ request: PreparedRequest, wait: Bool) async -> FlowResult {
         let endpoint = request.endpoint
         let json = self.json
-        return await run(endpointName: endpoint.id, wait: wait, uploadBytes: request.dataset?.uploadBytes,
+        return await run(endpointName: endpoint.id, wait: wait, uploadBytes: request.dataset?.uploadBytes, record: true,
                          start: { await $0.submit(request) },
                          announce: { task in
                              guard !json, let id = task.remoteID else { return }
@@ -51,12 +51,13 @@ struct CommandLineTask {
 
     /// Follows a task submitted earlier to its end and saves its result.
     func follow(id: String, endpoint: Endpoint?, pollingURL: String?) async -> FlowResult {
-        await run(endpointName: endpoint?.id ?? "unknown", wait: true, uploadBytes: nil,
+        await run(endpointName: endpoint?.id ?? "unknown", wait: true, uploadBytes: nil, record: false,
                   start: { await $0.watch(remoteID: id, endpoint: endpoint ?? Self.unknownEndpoint, pollingURL: pollingURL) },
                   announce: { _ in })
     }
 
-    private func run(endpointName: String, wait: Bool, uploadBytes: Int?,
+    /// `record`: store the task (off the list) in the user's database, so budgets count its cost.
+    private func run(endpointName: String, wait: Bool, uploadBytes: Int?, record: Bool,
                      start: (TaskEngine) async -> TaskEntry, announce: (TaskEntry) -> Void) async -> FlowResult {
         let store: TaskStore
         do { store = try TaskStore() } catch {
@@ -85,6 +86,7 @@ struct CommandLineTask {
         line.end()
         await engine.shutdown()
         await printer.value
+        if record { CommandLineSpend.record(task) }
         return report(task, endpointName: endpointName)
     }
 

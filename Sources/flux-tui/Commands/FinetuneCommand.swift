@@ -22,8 +22,14 @@ struct FinetuneCommand: AsyncParsableCommand {
         @Flag(help: "Wait for the training to finish.") var wait = false
         @Flag(help: "Print one JSON object instead of text.") var json = false
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var budget: BudgetOptions
 
         func run() async throws {
+            let limits: BudgetLimits
+            do { limits = try budget.limits() } catch {
+                fail("\(error)")
+                throw ExitCodes.invalidInput
+            }
             let endpoint = EndpointRegistry.endpoint(named: "finetune")!
             let directory = URL(fileURLWithPath: ValueParser.expandPath(folder))
             var (parameters, issues) = AssignmentParser.parse(assignments, for: endpoint)
@@ -57,6 +63,11 @@ struct FinetuneCommand: AsyncParsableCommand {
                 Console.error("flux-tui: \(dataset.images.count) image\(dataset.images.count == 1 ? "" : "s") (\(dataset.captionedCount) captioned), "
                               + "upload \(ByteCountFormatter.string(fromByteCount: Int64(dataset.uploadBytes), countStyle: .file))")
             }
+            if let why = budget.refusal(estimate: CommandLineSpend.estimator().estimate(endpoint, parameters)?.credits, limits: limits,
+                                        what: "this fine-tune") {
+                fail("not submitted: \(why)")
+                throw ExitCodes.invalidInput
+            }
             // The ZIP is made while it uploads (no temporary copy), through the same engine as the app.
             let json = self.json
             let wait = self.wait
@@ -65,6 +76,10 @@ struct FinetuneCommand: AsyncParsableCommand {
             }
             if json { Console.out(result.outcome.json.serialized()) }
             if let code = result.exitCode { throw code }
+        }
+
+        private func fail(_ message: String) {
+            if json { Console.out(TaskOutcome(id: nil, endpoint: "finetune", error: message).json.serialized()) } else { Console.error("flux-tui: \(message)") }
         }
     }
 }

@@ -10,7 +10,11 @@ struct SubmitCommand: AsyncParsableCommand {
             Values are typed by the endpoint's fields: `--set width=1024` is sent as a JSON integer, \
             `--set raw=true` as a boolean. For image fields give a path (`--set image=@photo.png` or \
             without @) or an http(s) URL; `--set FIELD=null` sends an explicit null where the field \
-            is nullable. Invalid input exits 2 before anything is sent.
+            is nullable. Invalid input exits 2 before anything is sent. Before sending, the task's \
+            cost is estimated and checked against the day's budget (--budget, FLUX_DAILY_BUDGET, \
+            daily_budget) and confirm_above: over the budget exits 2 with the figures; above \
+            confirm_above asks on a terminal, else needs --yes. \
+            With --sweep or --repeat, the batch's estimated cost is checked the same way, as one sum.
 
             With --sweep (repeatable) or --repeat the command runs a batch: every combination of the \
             swept values (`--sweep seed=1..8 --sweep guidance=2,3.5,5`: 24 tasks; `--sweep prompt=@prompts.txt`: \
@@ -29,8 +33,15 @@ struct SubmitCommand: AsyncParsableCommand {
     @OptionGroup var batch: BatchOptions
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var budget: BudgetOptions
 
     func run() async throws {
+        // A budget that is not a number stops the command before anything else.
+        let limits: BudgetLimits
+        do { limits = try budget.limits() } catch {
+            report(TaskOutcome(id: nil, endpoint: self.endpoint, error: "\(error)"), human: "flux-tui: \(error)")
+            throw ExitCodes.invalidInput
+        }
         let endpoint: Endpoint
         do { endpoint = try EndpointLookup.find(self.endpoint) } catch {
             report(TaskOutcome(id: nil, endpoint: self.endpoint, error: "\(error)"), human: "flux-tui: \(error)")
@@ -53,9 +64,15 @@ struct SubmitCommand: AsyncParsableCommand {
             throw ExitCodes.failure
         }
         for warning in prepared.warnings { Console.error("flux-tui: \(warning)") }
+        let estimate = CommandLineSpend.estimator().estimate(endpoint, parameters, images: prepared.images)
         if dryRun {
             Console.out(RequestEncoder.preview(endpoint, parameters))
+            if let estimate { Console.error("flux-tui: estimated cost \(estimate.text)") }
             return
+        }
+        if let why = budget.refusal(estimate: estimate?.credits, limits: limits) {
+            report(TaskOutcome(id: nil, endpoint: endpoint.id, error: "not submitted: \(why)"), human: "flux-tui: not submitted: \(why)")
+            throw ExitCodes.invalidInput
         }
         let outcome = try await Backend.with(global) { backend in
             await CommandLineTask(backend: backend, output: output, json: json).submit(prepared, wait: wait)
