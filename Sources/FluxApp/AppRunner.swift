@@ -17,6 +17,7 @@ public final class AppRunner: Sendable {
     let keyBindings: KeyBindings
     let mouse: Bool
     let notifications: NotificationSettings
+    let confirmTasksAbove: Int
     let files = FileInspector()
     /// Network calls started by a key (delete a fine-tune, refresh the list) give up after this long
     /// rather than the command line's five minutes: the user is watching, and can press the key again.
@@ -24,8 +25,9 @@ public final class AppRunner: Sendable {
 
     public init(backend: any TerminalBackend, engine: TaskEngine, store: TaskStore, client: FluxClient,
                 theme: Theme, server: ServerInfo, startupNotice: String? = nil, keyBindings: KeyBindings = KeyBindings(),
-                mouse: Bool = true, notifications: NotificationSettings = NotificationSettings()) {
+                mouse: Bool = true, notifications: NotificationSettings = NotificationSettings(), confirmTasksAbove: Int = 20) {
         self.notifications = notifications
+        self.confirmTasksAbove = confirmTasksAbove
         self.keyBindings = keyBindings
         self.mouse = mouse
         self.backend = backend
@@ -44,6 +46,8 @@ public final class AppRunner: Sendable {
         state.keyBindings = keyBindings
         state.mouseEnabled = mouse
         state.notifications = notifications
+        state.maxActive = engine.settings.maxActive
+        state.confirmTasksAbove = confirmTasksAbove
         let (events, continuation) = AsyncStream.makeStream(of: AppEvent.self, bufferingPolicy: .unbounded)
 
         let keys = backend.events
@@ -88,6 +92,8 @@ public final class AppRunner: Sendable {
         Task.detached(priority: .userInitiated) {
             do {
                 let tasks = try store.tasks()
+                // Batches first, so the grouped list has its titles with the tasks.
+                continuation.yield(.batchesLoaded((try? store.batches()) ?? []))
                 continuation.yield(.tasksLoaded(tasks))
                 continuation.yield(.promptHistoryLoaded(PromptHistory(tasks: tasks)))
                 continuation.yield(.finetunesLoaded(try store.finetunes()))
@@ -157,8 +163,13 @@ public final class AppRunner: Sendable {
     func perform(_ effect: AppEffect, continuation: AsyncStream<AppEvent>.Continuation,
                  engine: AsyncStream<AppEffect>.Continuation) {
         switch effect {
-        case .submit, .removeTask, .retryDownload, .cancelTask:
+        case .submit, .removeTask, .retryDownload, .cancelTask, .submitBatch:
             engine.yield(effect)
+        case .readSweepFile(let endpoint, let spec):
+            // A prompts file may be long, or on a slow disk: never on the loop.
+            Task.detached(priority: .userInitiated) {
+                continuation.yield(.sweepFileRead(spec, SweepAxis.parse(spec.assignment, for: endpoint)))
+            }
         case .copy(let text, let what):
             Task.detached {
                 let via = SystemActions.copy(text)
@@ -233,6 +244,14 @@ public final class AppRunner: Sendable {
             case .success(let prepared): await engine.submit(prepared)
             case .failure(.invalidInput(let issues)): continuation.yield(.submitRefused(endpoint: endpoint.id, issues))
             case .failure(let error): continuation.yield(.notice("\(endpoint.id): \(error)", isError: true))
+            }
+        case .submitBatch(let batch):
+            // Every request is built and checked (files read) before the first is queued: all or nothing.
+            switch BatchBuilder.build(batch) {
+            case .success(let (entry, requests)):
+                continuation.yield(.batchAdded(entry))
+                await engine.submit(batch: entry, requests: requests)
+            case .failure(let refusal): continuation.yield(.batchRefused(refusal))
             }
         case .removeTask(let id): await engine.remove(id: id)
         case .retryDownload(let id): await engine.retryDownload(id: id)

@@ -32,6 +32,8 @@ public enum Overlay: Sendable, Equatable {
     case useFinetune(finetuneID: String, list: SelectableList)
     /// A task's output image over the whole content area (`p`); any key closes, `o` opens it.
     case imagePreview(path: String, title: String)
+    /// "Submit N tasks?" before a batch larger than `confirm_tasks_above` is sent.
+    case confirmBatch(BatchSubmission, ModalDialog)
 }
 
 /// What the status bar shows about the server.
@@ -94,6 +96,14 @@ public struct AppState: Sendable {
     /// typist's "Tab, next value" or "Ctrl-S, 2" lands where it would have with instant answers.
     public var waitingFor: PendingAnswer?
     public var keysWhileWaiting: [KeyEvent] = []
+    /// Credits per task, learned from the charges of tasks seen (the sweep forecast uses it).
+    public var costEstimator = CostEstimator()
+    /// How long tasks of each endpoint take here, learned from the tasks seen ready.
+    public var learnedDurations = LearnedDurations()
+    /// Tasks the engine runs at once (`max_active`), for the sweep forecast's waves.
+    public var maxActive = 20
+    /// Batches with more tasks than this ask before they are sent (`confirm_tasks_above`).
+    public var confirmTasksAbove = 20
 
     public init(server: ServerInfo, size: Size, now: Date = Date()) {
         self.server = server
@@ -143,6 +153,14 @@ public enum AppEvent: Sendable {
     case backgroundProblem(String)
     /// A network call started from the UI is under way (nil: it ended).
     case busy(String?)
+    /// The stored batches, at start (titles for the grouped task list).
+    case batchesLoaded([BatchEntry])
+    /// A batch was built and handed to the engine (its tasks follow as `.taskUpdated`).
+    case batchAdded(BatchEntry)
+    /// A batch was refused before anything of it was sent.
+    case batchRefused(BatchRefusal)
+    /// A swept field's `@FILE` read off the loop (answer to `.readSweepFile`).
+    case sweepFileRead(SweepSpec, Result<SweepAxis, SweepError>)
 }
 
 /// An answer the key handling waits for (see `AppState.waitingFor`).
@@ -181,5 +199,10 @@ public enum AppEffect: Sendable, Equatable {
     case inspectFile(FileCheck)
     /// Lists a folder off the loop; answered by `.pathCompleted`.
     case completePath(PathTarget, String)
+    /// Builds and validates every task of a batch off the loop, then hands them to the engine
+    /// together (answered by `.batchAdded` or `.batchRefused`).
+    case submitBatch(BatchSubmission)
+    /// Reads a swept field's `@FILE` off the loop; answered by `.sweepFileRead`.
+    case readSweepFile(Endpoint, SweepSpec)
     case quit
 }

@@ -34,7 +34,8 @@ struct FramePacer {
         switch event {
         case .taskUpdated, .tick, .credits, .finetuneUpdated: return true
         case .key, .tasksLoaded, .promptHistoryLoaded, .terminalClosed, .finetunesLoaded, .finetuneDeleted, .datasetScanned, .notice, .previewLoaded, .frameDue,
-             .fileInspected, .pathCompleted, .submitRefused, .backgroundProblem, .busy:
+             .fileInspected, .pathCompleted, .submitRefused, .backgroundProblem, .busy,
+             .batchesLoaded, .batchAdded, .batchRefused, .sweepFileRead:
             return false
         }
     }

@@ -46,7 +46,8 @@ enum InteractiveApp {
                                        mouse: mouse,
                                        notifications: NotificationSettings(
                                            style: config.notify ?? NotificationStyle.detect(ProcessInfo.processInfo.environment),
-                                           after: config.notifyAfter ?? 30))
+                                           after: config.notifyAfter ?? 30),
+                                       confirmTasksAbove: config.confirmTasksAbove ?? 20)
                 await runner.run()
             }
         } catch let error as CursesError {

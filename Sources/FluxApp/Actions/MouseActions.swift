@@ -48,7 +48,7 @@ enum MouseActions {
         case .dialog(let area):
             let dialog: ModalDialog?
             switch state.overlay {
-            case .confirmQuit(let d)?, .confirmDelete(_, let d)?: dialog = d
+            case .confirmQuit(let d)?, .confirmDelete(_, let d)?, .confirmBatch(_, let d)?: dialog = d
             default: dialog = nil
             }
             guard let index = dialog?.buttonIndex(at: point, in: area) else { return [] }
@@ -125,6 +125,9 @@ enum MouseActions {
         case .confirmDelete(let id, var dialog)?:
             focus(&dialog)
             state.overlay = .confirmDelete(finetuneID: id, dialog: dialog)
+        case .confirmBatch(let batch, var dialog)?:
+            focus(&dialog)
+            state.overlay = .confirmBatch(batch, dialog)
         default:
             return []
         }

@@ -48,6 +48,20 @@ enum TaskListActions {
             state.tasks.showDetail = false
             return []
         },
+        Action("group-by-batch", keys: [.char("b")], title: "Group by batch (a header row per batch) / ungroup", group: group,
+               hint: "by batch") { state in
+            state.tasks.setGrouped(!state.tasks.groupByBatch)
+            return []
+        },
+        // On a batch's header, r and R rerun the whole batch, as they rerun one task.
+        Action("rerun-batch", keys: [.char("r")], title: "Rerun the whole batch with the same seeds", group: group,
+               when: { $0.tasks.selectedBatch != nil }) { state in
+            rerunBatch(&state, newSeeds: false)
+        },
+        Action("rerun-batch-new-seeds", keys: [.char("R")], title: "Rerun the whole batch with new seeds", group: group,
+               when: { $0.tasks.selectedBatch != nil }) { state in
+            rerunBatch(&state, newSeeds: true)
+        },
         onTask("rerun", [.char("r")], "Rerun with the same seed", hint: "rerun", unless: knownEndpoint) { state, task in
             rerun(&state, task, newSeed: false)
         },
@@ -106,6 +120,18 @@ enum TaskListActions {
     ]
 
     static func noOutput(_ task: TaskEntry) -> String? { task.outputs.isEmpty ? "this task has no output yet" : nil }
+
+    /// A new batch with the header's tasks, in order: the same parameters, and the same seeds
+    /// (`r`) or fresh ones (`R`).
+    static func rerunBatch(_ state: inout AppState, newSeeds: Bool) -> [AppEffect] {
+        guard let header = state.tasks.selectedBatch else { return [] }
+        guard let batch = BatchSubmission(rerunning: header.entry, title: header.title, tasks: state.tasks.tasks(inBatch: header.id),
+                                          newSeeds: newSeeds) else {
+            state.toast("\(header.title): no task of it has an endpoint this version knows", .warning)
+            return []
+        }
+        return FormActions.confirmOrSend(batch, forecast: nil, &state)
+    }
 
     static func rerun(_ state: inout AppState, _ task: TaskEntry, newSeed: Bool) -> [AppEffect] {
         guard let endpoint = EndpointRegistry.endpoint(named: task.endpoint) else { return [] }

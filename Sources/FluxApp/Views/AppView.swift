@@ -23,7 +23,8 @@ public enum AppView {
         case .picker: state.picker.render(into: &buffer, in: rows[1], theme: theme, hints: ActionCatalog.hints(for: state))
         case .form:
             if let form = state.form {
-                form.render(into: &buffer, in: rows[1], theme: theme, hints: ActionCatalog.hints(for: state))
+                form.render(into: &buffer, in: rows[1], theme: theme, hints: ActionCatalog.hints(for: state),
+                            forecast: state.sweepForecast.map { $0.text + " · Ctrl-S submits the batch" })
                 if let preview = form.previewPlacement(in: rows[1]) { drawPreview(preview, state, into: &buffer, theme: theme) }
             }
         case .tasks:
@@ -170,7 +171,7 @@ public enum AppView {
                              in: inner.row(inner.height - 1), style: theme.style(.hint))
         case .imagePreview:
             break  // drawn by `renderFullPreview`, which needs the preview cache
-        case .confirmQuit(let dialog), .confirmDelete(_, let dialog):
+        case .confirmQuit(let dialog), .confirmDelete(_, let dialog), .confirmBatch(_, let dialog):
             dialog.render(into: &buffer, in: area, theme: theme)
             layout.add(dialog.frame(in: area), .dialog(area))
         case .copyMenu(_, let picker), .palette(let picker), .choices(_, let picker), .useFinetune(_, let picker),
