@@ -77,7 +77,7 @@ enum FormActions {
         Action("submit", keys: [.ctrl("s")], title: "Submit (blocked while errors stand)", group: group, hint: "submit") { state in
             submit(&state)
         },
-        Action("toggle-sweep", keys: [.ctrl("t")], title: "Toggle sweep: the field takes a list, a range or @file", group: group,
+        Action("toggle-sweep", keys: [.ctrl("t")], title: "Sweep this field (list, range, @file)", group: group,
                hint: "sweep", disabledReason: { $0.form?.sweepRefusal }) { state in
             state.form?.toggleSweep()
             return []

@@ -53,21 +53,10 @@ enum TaskListActions {
             state.tasks.setGrouped(!state.tasks.groupByBatch)
             return []
         },
-        // On a batch's header, r and R rerun the whole batch, as they rerun one task.
-        Action("rerun-batch", keys: [.char("r")], title: "Rerun the whole batch with the same seeds", group: group,
-               when: { $0.tasks.selectedBatch != nil }) { state in
-            rerunBatch(&state, newSeeds: false)
-        },
-        Action("rerun-batch-new-seeds", keys: [.char("R")], title: "Rerun the whole batch with new seeds", group: group,
-               when: { $0.tasks.selectedBatch != nil }) { state in
-            rerunBatch(&state, newSeeds: true)
-        },
-        onTask("rerun", [.char("r")], "Rerun with the same seed", hint: "rerun", unless: knownEndpoint) { state, task in
-            rerun(&state, task, newSeed: false)
-        },
-        onTask("rerun-new-seed", [.char("R")], "Rerun with a new seed", unless: knownEndpoint) { state, task in
-            rerun(&state, task, newSeed: true)
-        },
+        // On a batch's header (grouped list) the same keys rerun the whole batch.
+        rerunAction("rerun", [.char("r")], "Rerun with the same seed", hint: "rerun",
+                    newSeed: false),
+        rerunAction("rerun-new-seed", [.char("R")], "Rerun with a new seed", newSeed: true),
         onTask("edit", [.char("e")], "Edit and resubmit (opens the form prefilled)", hint: "edit", unless: knownEndpoint) { state, task in
             guard let endpoint = EndpointRegistry.endpoint(named: task.endpoint) else { return [] }
             var parameters = task.parameters
@@ -118,6 +107,20 @@ enum TaskListActions {
             return []
         },
     ]
+
+    /// `r`/`R`: the selected task, or the whole batch when its header is selected. One action for
+    /// both, so rebinding `rerun` in `[keys]` moves both.
+    static func rerunAction(_ id: String, _ keys: [KeyEvent], _ title: String, hint: String? = nil, newSeed: Bool) -> Action {
+        Action(id, keys: keys, title: title, group: group, hint: hint,
+               disabledReason: { state in
+                   if state.tasks.selectedBatch != nil { return nil }
+                   return state.tasks.selected.map(knownEndpoint) ?? "no task selected"
+               }) { state in
+            if state.tasks.selectedBatch != nil { return rerunBatch(&state, newSeeds: newSeed) }
+            guard let task = state.tasks.selected else { return [] }
+            return rerun(&state, task, newSeed: newSeed)
+        }
+    }
 
     static func noOutput(_ task: TaskEntry) -> String? { task.outputs.isEmpty ? "this task has no output yet" : nil }
 
