@@ -19,6 +19,7 @@ import TOMLKit
 /// spec = "~/bfl-openapi.json"                # endpoints from a newer OpenAPI document (--spec)
 /// daily_budget = 500                         # credits a local day's tasks may cost (FLUX_DAILY_BUDGET, --budget)
 /// confirm_above = 20                         # ask before a task estimated above this (FLUX_CONFIRM_ABOVE)
+/// confirm_tasks_above = 20                   # a form's sweep of more tasks asks before sending
 ///
 /// [keys]                                     # rebind actions (`flux-tui keys` lists them)
 /// quit = "Q"
@@ -41,13 +42,15 @@ public struct AppConfig: Sendable, Equatable {
     public var dailyBudget: Double?
     /// Credits above which a task is submitted only once confirmed (`confirm_above`).
     public var confirmAbove: Double?
+    /// Batches with more tasks than this ask for confirmation in the app (default 20).
+    public var confirmTasksAbove: Int?
     /// The `[keys]` table, checked against every action.
     public var keyBindings = KeyBindings()
 
     public init() {}
 
     public static let keys = ["api_key", "server", "output", "name_pattern", "theme", "max_active", "mouse", "notify", "notify_after",
-                              "spec", "daily_budget", "confirm_above", "keys"]
+                              "spec", "daily_budget", "confirm_above", "keys", "confirm_tasks_above"]
 
     public struct LoadError: Error, CustomStringConvertible, Equatable {
         public let message: String
@@ -97,6 +100,12 @@ public struct AppConfig: Sendable, Equatable {
         if let value = table["max_active"] {
             guard let n = value.int, (1...24).contains(n) else { throw LoadError(message: "\(file): 'max_active' must be a whole number from 1 to 24") }
             config.maxActive = n
+        }
+        if let value = table["confirm_tasks_above"] {
+            guard let n = value.int, n >= 0 else {
+                throw LoadError(message: "\(file): 'confirm_tasks_above' must be a whole number of tasks, 0 or more")
+            }
+            config.confirmTasksAbove = n
         }
         if let value = table["mouse"] {
             guard let b = value.bool else { throw LoadError(message: "\(file): 'mouse' must be true or false") }

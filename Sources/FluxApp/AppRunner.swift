@@ -18,6 +18,7 @@ public final class AppRunner: Sendable {
     let mouse: Bool
     let notifications: NotificationSettings
     let budget: BudgetLimits
+    let confirmTasksAbove: Int
     let files = FileInspector()
     /// Network calls started by a key (delete a fine-tune, refresh the list) give up after this long
     /// rather than the command line's five minutes: the user is watching, and can press the key again.
@@ -26,9 +27,10 @@ public final class AppRunner: Sendable {
     public init(backend: any TerminalBackend, engine: TaskEngine, store: TaskStore, client: FluxClient,
                 theme: Theme, server: ServerInfo, startupNotice: String? = nil, keyBindings: KeyBindings = KeyBindings(),
                 mouse: Bool = true, notifications: NotificationSettings = NotificationSettings(),
-                budget: BudgetLimits = BudgetLimits()) {
+                budget: BudgetLimits = BudgetLimits(), confirmTasksAbove: Int = 20) {
         self.notifications = notifications
         self.budget = budget
+        self.confirmTasksAbove = confirmTasksAbove
         self.keyBindings = keyBindings
         self.mouse = mouse
         self.backend = backend
@@ -48,6 +50,8 @@ public final class AppRunner: Sendable {
         state.mouseEnabled = mouse
         state.notifications = notifications
         state.spending.limits = budget
+        state.maxActive = engine.settings.maxActive
+        state.confirmTasksAbove = confirmTasksAbove
         let (events, continuation) = AsyncStream.makeStream(of: AppEvent.self, bufferingPolicy: .unbounded)
 
         let keys = backend.events
@@ -92,6 +96,8 @@ public final class AppRunner: Sendable {
         Task.detached(priority: .userInitiated) {
             do {
                 let tasks = try store.tasks()
+                // Batches first, so the grouped list has its titles with the tasks.
+                continuation.yield(.batchesLoaded((try? store.batches()) ?? []))
                 continuation.yield(.tasksLoaded(tasks))
                 continuation.yield(.promptHistoryLoaded(PromptHistory(tasks: tasks)))
                 continuation.yield(.finetunesLoaded(try store.finetunes()))
@@ -163,8 +169,13 @@ public final class AppRunner: Sendable {
     func perform(_ effect: AppEffect, continuation: AsyncStream<AppEvent>.Continuation,
                  engine: AsyncStream<AppEffect>.Continuation) {
         switch effect {
-        case .submit, .removeTask, .retryDownload, .cancelTask:
+        case .submit, .removeTask, .retryDownload, .cancelTask, .submitBatch:
             engine.yield(effect)
+        case .readSweepFile(let endpoint, let spec):
+            // A prompts file may be long, or on a slow disk: never on the loop.
+            Task.detached(priority: .userInitiated) {
+                continuation.yield(.sweepFileRead(spec, SweepAxis.parse(spec.assignment, for: endpoint)))
+            }
         case .copy(let text, let what):
             Task.detached {
                 let via = SystemActions.copy(text)
@@ -270,6 +281,14 @@ public final class AppRunner: Sendable {
             case .success(let prepared): await engine.submit(prepared, origin: origin)
             case .failure(.invalidInput(let issues)): continuation.yield(.submitRefused(endpoint: endpoint.id, issues))
             case .failure(let error): continuation.yield(.notice("\(endpoint.id): \(error)", isError: true))
+            }
+        case .submitBatch(let batch):
+            // Every request is built and checked (files read) before the first is queued: all or nothing.
+            switch BatchBuilder.build(batch) {
+            case .success(let (entry, requests)):
+                continuation.yield(.batchAdded(entry))
+                await engine.submit(batch: entry, requests: requests)
+            case .failure(let refusal): continuation.yield(.batchRefused(refusal))
             }
         case .removeTask(let id): await engine.remove(id: id)
         case .retryDownload(let id): await engine.retryDownload(id: id)

@@ -38,6 +38,8 @@ public enum Overlay: Sendable, Equatable {
     case compare(left: String, right: String)
     /// A submit above `confirm_above`, held until the user says Submit or Cancel.
     case confirmSpend(ModalDialog, PendingSubmit)
+    /// "Submit N tasks?" before a batch larger than `confirm_tasks_above` is sent.
+    case confirmBatch(BatchSubmission, ModalDialog)
 }
 
 /// What the status bar shows about the server.
@@ -106,6 +108,12 @@ public struct AppState: Sendable {
     public var costEstimator = CostEstimator()
     /// The budget limits and what today's tasks were charged (see `SpendGate`).
     public var spending = Spending()
+    /// How long tasks of each endpoint take here, learned from the tasks seen ready.
+    public var learnedDurations = LearnedDurations()
+    /// Tasks the engine runs at once (`max_active`), for the sweep forecast's waves.
+    public var maxActive = 20
+    /// Batches with more tasks than this ask before they are sent (`confirm_tasks_above`).
+    public var confirmTasksAbove = 20
 
     public init(server: ServerInfo, size: Size, now: Date = Date()) {
         self.server = server
@@ -161,6 +169,14 @@ public enum AppEvent: Sendable {
     case chargesLoaded([TaskCharge])
     /// The spend report, read off the loop (answer to `.loadSpendReport`).
     case spendReportLoaded(SpendReport)
+    /// The stored batches, at start (titles for the grouped task list).
+    case batchesLoaded([BatchEntry])
+    /// A batch was built and handed to the engine (its tasks follow as `.taskUpdated`).
+    case batchAdded(BatchEntry)
+    /// A batch was refused before anything of it was sent.
+    case batchRefused(BatchRefusal)
+    /// A swept field's `@FILE` read off the loop (answer to `.readSweepFile`).
+    case sweepFileRead(SweepSpec, Result<SweepAxis, SweepError>)
 }
 
 /// An answer the key handling waits for (see `AppState.waitingFor`).
@@ -208,5 +224,10 @@ public enum AppEffect: Sendable, Equatable {
     case loadSpendReport
     /// Asks the server for the balance again (after a task is accepted); answered by `.credits`.
     case refreshCredits
+    /// Builds and validates every task of a batch off the loop, then hands them to the engine
+    /// together (answered by `.batchAdded` or `.batchRefused`).
+    case submitBatch(BatchSubmission)
+    /// Reads a swept field's `@FILE` off the loop; answered by `.sweepFileRead`.
+    case readSweepFile(Endpoint, SweepSpec)
     case quit
 }

@@ -35,7 +35,7 @@ struct FramePacer {
         case .taskUpdated, .tick, .credits, .finetuneUpdated, .chargesLoaded: return true
         case .key, .tasksLoaded, .promptHistoryLoaded, .terminalClosed, .finetunesLoaded, .finetuneDeleted, .datasetScanned, .notice, .previewLoaded, .frameDue,
              .fileInspected, .pathCompleted, .submitRefused, .backgroundProblem, .busy, .batchLoaded,
-             .spendReportLoaded:
+             .spendReportLoaded, .batchesLoaded, .batchAdded, .batchRefused, .sweepFileRead:
             return false
         }
     }

@@ -26,4 +26,15 @@ public struct NotificationSettings: Sendable, Equatable {
         default: return TerminalNotification(title: "flux-tui: \(task.endpoint) \(task.phase.rawValue)", body: task.error ?? what)
         }
     }
+
+    /// The one notification for a batch whose last task just ended, if it ran long enough (from
+    /// its first task's submission) to be worth one.
+    func notification(forBatch header: BatchHeader, tasks: [TaskEntry], endedAt now: Date) -> TerminalNotification? {
+        guard style != .off, header.isFinished, let start = tasks.map({ $0.submittedAt ?? $0.createdAt }).min() else { return nil }
+        let end = tasks.compactMap(\.finishedAt).max() ?? now
+        guard end.timeIntervalSince(start) >= after else { return nil }
+        let outcome = header.failed == 0 ? "ready" : "done"
+        return TerminalNotification(title: "flux-tui: batch \(outcome) (\(header.done)/\(header.total))",
+                                    body: "\(header.title) · \(header.summary)")
+    }
 }

@@ -14,6 +14,11 @@ public enum AppUpdate {
         case .key(let key):
             return handleKey(&state, key)
         case .tasksLoaded(let tasks):
+            // Oldest first, so the durations learned are the newest; tasks already seen taught already.
+            for task in tasks.filter({ state.tasks.task(id: $0.id) == nil })
+                .sorted(by: { ($0.finishedAt ?? $0.updatedAt) < ($1.finishedAt ?? $1.updatedAt) }) {
+                learn(from: task, previous: nil, &state)
+            }
             state.tasks.load(tasks)
             state.costEstimator.learn(from: tasks)
             for task in tasks { state.spending.record(task) }
@@ -29,6 +34,7 @@ public enum AppUpdate {
             let previous = state.tasks.task(id: task.id)
             if previous == nil, let prompt = task.parameters["prompt"]?.promptText { state.promptHistory.add(prompt) }
             state.tasks.upsert(task)
+            learn(from: task, previous: previous, &state)
             if let seed = task.seed, previous?.seed != seed { state.lastSeed = seed }
             var effects: [AppEffect] = []
             if task.cost != nil, previous?.cost == nil {
@@ -37,11 +43,15 @@ public enum AppUpdate {
             }
             // Accepted by the server (seen before without an id: submitted from here): the balance has moved.
             if let previous, previous.remoteID == nil, task.remoteID != nil { effects.append(.refreshCredits) }
-            if previous?.phase.isActive == true, let note = state.notifications.notification(for: task, endedAt: state.now) {
+            // A batch's tasks are announced once, when the last of them ends (see `batchEnded`).
+            if let batch = task.batchID {
+                if previous?.phase.isActive == true, task.phase.isFinal { effects += batchEnded(batch, &state) }
+            } else if previous?.phase.isActive == true, let note = state.notifications.notification(for: task, endedAt: state.now) {
                 effects.append(.notify(note, state.notifications.style))
             }
             if previous?.phase != task.phase {
                 switch task.phase {
+                case .done where task.batchID != nil: break
                 case .done: state.toast("Ready: \(task.endpoint) → \(task.outputs.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "done")", .success)
                 case .failed, .uncertain:
                     state.lastError = task.error
@@ -112,13 +122,44 @@ public enum AppUpdate {
             return []
         case .batchLoaded(let id, let batch):
             if state.sheet?.batchID == id, let batch { state.sheet?.receive(batch, tasks: state.tasks.all) }
+            return []
         case .chargesLoaded(let charges):
             for charge in charges { state.spending.record(id: charge.id, cost: charge.cost, at: charge.chargedAt) }
             return []
         case .spendReportLoaded(let report):
             state.overlay = .preview(title: "Spend report", lines: report.lines, offset: 0)
             return []
+        case .batchesLoaded(let batches):
+            state.tasks.addBatches(batches)
+            return []
+        case .batchAdded(let batch):
+            state.tasks.addBatches([batch])
+            return []
+        case .batchRefused(let refusal):
+            state.lastError = "batch not sent: \(refusal.message)"
+            state.toast("Batch not submitted (nothing sent): \(refusal.message)", .error)
+            return []
+        case .sweepFileRead(let spec, let result):
+            state.form?.receiveSweepFile(spec, result)
+            return []
         }
+    }
+
+    /// Teaches the sweep forecast how long a task took from submission, once it is ready. (Its
+    /// charge teaches `costEstimator` where `.tasksLoaded` and `.taskUpdated` record spending.)
+    static func learn(from task: TaskEntry, previous: TaskEntry?, _ state: inout AppState) {
+        guard previous?.phase != .done, task.phase == .done, let start = task.submittedAt, let end = task.finishedAt,
+              let endpoint = EndpointRegistry.endpoint(named: task.endpoint) else { return }
+        state.learnedDurations.record(end.timeIntervalSince(start), group: endpoint.id)
+    }
+
+    /// One toast and one notification for a batch whose last task just ended.
+    static func batchEnded(_ id: String, _ state: inout AppState) -> [AppEffect] {
+        guard let header = state.tasks.batchHeader(id), header.isFinished else { return [] }
+        let tasks = state.tasks.tasks(inBatch: id)
+        state.toast("Batch done: \(header.title) · \(header.summary)", header.failed > 0 ? .warning : .success)
+        guard let note = state.notifications.notification(forBatch: header, tasks: tasks, endedAt: state.now) else { return [] }
+        return [.notify(note, state.notifications.style)]
     }
 
     /// The keys that waited for an answer, in order, until one of them waits again.
@@ -188,6 +229,7 @@ public enum AppUpdate {
         var effects: [AppEffect] = []
         if state.screen == .form, var form = state.form {
             effects += form.takeFileRequests().map(AppEffect.inspectFile)
+            effects += form.takeSweepFileRequests().map { AppEffect.readSweepFile(form.endpoint, $0) }
             state.form = form
         }
         return effects

@@ -58,7 +58,7 @@ enum InteractiveApp {
                                        notifications: NotificationSettings(
                                            style: config.notify ?? NotificationStyle.detect(ProcessInfo.processInfo.environment),
                                            after: config.notifyAfter ?? 30),
-                                       budget: limits)
+                                       budget: limits, confirmTasksAbove: config.confirmTasksAbove ?? 20)
                 await runner.run()
             }
         } catch let error as CursesError {

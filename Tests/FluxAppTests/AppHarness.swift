@@ -41,6 +41,9 @@ enum AppHarness {
             case .inspectFile(let check):
                 rest += answer(&state, AppUpdate.update(&state, .fileInspected(check, FileInspector.inspect(check)))
                                + AppUpdate.fileEffects(&state))
+            case .readSweepFile(let endpoint, let spec):
+                rest += answer(&state, AppUpdate.update(&state, .sweepFileRead(spec, SweepAxis.parse(spec.assignment, for: endpoint)))
+                               + AppUpdate.fileEffects(&state))
             case .completePath(let target, let text):
                 rest += answer(&state, AppUpdate.update(&state, .pathCompleted(target, typed: text, PathCompletion.complete(text)))
                                + AppUpdate.fileEffects(&state))

@@ -78,6 +78,11 @@ enum FormActions {
         Action("submit", keys: [.ctrl("s")], title: "Submit (blocked while errors stand)", group: group, hint: "submit") { state in
             submit(&state)
         },
+        Action("toggle-sweep", keys: [.ctrl("t")], title: "Sweep this field (list, range, @file)", group: group,
+               hint: "sweep", disabledReason: { $0.form?.sweepRefusal }) { state in
+            state.form?.toggleSweep()
+            return []
+        },
         Action("preview-json", keys: [.ctrl("p")], title: "Preview the exact JSON body", group: group, hint: "preview JSON") { state in
             guard let form = state.form else { return [] }
             state.overlay = .preview(title: "JSON body for \(form.endpoint.path)", lines: form.previewLines, offset: 0)
@@ -111,6 +116,7 @@ enum FormActions {
             state.toast("Checking the files; the task is submitted when they are read", .info)
             return []
         }
+        if form.sweep.isActive { return submitSweep(&state) }
         let outcome = form.attemptSubmit()
         state.form = form
         switch outcome {
@@ -125,7 +131,48 @@ enum FormActions {
     }
 }
 
+extension FormActions {
+    /// Ctrl-S on a form with swept fields: the whole batch, after a confirmation when it has more
+    /// than `confirm_tasks_above` tasks.
+    static func submitSweep(_ state: inout AppState) -> [AppEffect] {
+        guard var form = state.form else { return [] }
+        let outcome = form.attemptBatch()
+        state.form = form
+        switch outcome {
+        case .failure(let blocked):
+            state.toast(blocked.message, .warning)
+            return []
+        case .success(let batch):
+            return confirmOrSend(batch, forecast: state.sweepForecast?.text, &state)
+        }
+    }
+
+    /// Sends a batch, or first asks when it has more than `confirm_tasks_above` tasks.
+    static func confirmOrSend(_ batch: BatchSubmission, forecast: String?, _ state: inout AppState) -> [AppEffect] {
+        guard batch.taskCount > state.confirmTasksAbove else { return sendBatch(batch, &state) }
+        state.overlay = .confirmBatch(batch, ModalDialog(
+            title: "Submit \(batch.taskCount) tasks?",
+            message: "\(batch.title)\n\(forecast ?? "\(batch.taskCount) tasks")\n(more than \(state.confirmTasksAbove) tasks: "
+                + "confirm_tasks_above in config.toml)",
+            buttons: ["Cancel", "Submit \(batch.taskCount) tasks"], kind: .warning))
+        return []
+    }
+
+    static func sendBatch(_ batch: BatchSubmission, _ state: inout AppState) -> [AppEffect] {
+        state.screen = .tasks
+        state.toast("Submitting \(batch.taskCount) tasks: \(batch.title)…", .info)
+        return [.submitBatch(batch)]
+    }
+}
+
 extension AppState {
+    /// What the open form's sweep will ask for (nil: no sweep, or not a valid one yet).
+    var sweepForecast: BatchForecast? {
+        guard let form, let plan = form.sweep.plan else { return nil }
+        return BatchForecast(plan: plan, estimator: costEstimator, durations: learnedDurations, maxActive: maxActive,
+                             images: form.images)
+    }
+
     /// The form the field keys act on: the endpoint's form, or the composer's training settings
     /// while they have focus.
     var activeForm: FormState? {

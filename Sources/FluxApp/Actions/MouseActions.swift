@@ -48,7 +48,7 @@ enum MouseActions {
         case .dialog(let area):
             let dialog: ModalDialog?
             switch state.overlay {
-            case .confirmQuit(let d)?, .confirmDelete(_, let d)?, .confirmSpend(let d, _)?: dialog = d
+            case .confirmQuit(let d)?, .confirmDelete(_, let d)?, .confirmSpend(let d, _)?, .confirmBatch(_, let d)?: dialog = d
             default: dialog = nil
             }
             guard let index = dialog?.buttonIndex(at: point, in: area) else { return [] }
@@ -128,6 +128,9 @@ enum MouseActions {
         case .confirmSpend(var dialog, let pending)?:
             focus(&dialog)
             state.overlay = .confirmSpend(dialog, pending)
+        case .confirmBatch(let batch, var dialog)?:
+            focus(&dialog)
+            state.overlay = .confirmBatch(batch, dialog)
         default:
             return []
         }

@@ -108,6 +108,14 @@ enum OverlayActions {
             case .chose, .dismissed: state.overlay = nil
             default: state.overlay = .confirmQuit(dialog)
             }
+        case .confirmBatch(let batch, var dialog):
+            switch dialog.handle(key) {
+            case .chose(1):
+                state.overlay = nil
+                return FormActions.sendBatch(batch, &state)
+            case .chose, .dismissed: state.overlay = nil
+            default: state.overlay = .confirmBatch(batch, dialog)
+            }
         case .confirmDelete(let id, var dialog):
             switch dialog.handle(key) {
             case .chose(1):

@@ -55,12 +55,15 @@ enum TaskListActions {
             state.tasks.showDetail = false
             return []
         },
-        onTask("rerun", [.char("r")], "Rerun with the same seed", hint: "rerun", unless: knownEndpoint) { state, task in
-            rerun(&state, task, newSeed: false)
+        Action("group-by-batch", keys: [.char("b")], title: "Group by batch (a header row per batch) / ungroup", group: group,
+               hint: "by batch") { state in
+            state.tasks.setGrouped(!state.tasks.groupByBatch)
+            return []
         },
-        onTask("rerun-new-seed", [.char("R")], "Rerun with a new seed", unless: knownEndpoint) { state, task in
-            rerun(&state, task, newSeed: true)
-        },
+        // On a batch's header (grouped list) the same keys rerun the whole batch.
+        rerunAction("rerun", [.char("r")], "Rerun with the same seed", hint: "rerun",
+                    newSeed: false),
+        rerunAction("rerun-new-seed", [.char("R")], "Rerun with a new seed", newSeed: true),
         onTask("edit", [.char("e")], "Edit and resubmit (opens the form prefilled)", hint: "edit", unless: knownEndpoint) { state, task in
             guard let endpoint = EndpointRegistry.endpoint(named: task.endpoint) else { return [] }
             var parameters = task.parameters
@@ -136,7 +139,33 @@ enum TaskListActions {
         return marked == selected.id ? "select another task than the marked one" : nil
     }
 
+    /// `r`/`R`: the selected task, or the whole batch when its header is selected. One action for
+    /// both, so rebinding `rerun` in `[keys]` moves both.
+    static func rerunAction(_ id: String, _ keys: [KeyEvent], _ title: String, hint: String? = nil, newSeed: Bool) -> Action {
+        Action(id, keys: keys, title: title, group: group, hint: hint,
+               disabledReason: { state in
+                   if state.tasks.selectedBatch != nil { return nil }
+                   return state.tasks.selected.map(knownEndpoint) ?? "no task selected"
+               }) { state in
+            if state.tasks.selectedBatch != nil { return rerunBatch(&state, newSeeds: newSeed) }
+            guard let task = state.tasks.selected else { return [] }
+            return rerun(&state, task, newSeed: newSeed)
+        }
+    }
+
     static func noOutput(_ task: TaskEntry) -> String? { task.outputs.isEmpty ? "this task has no output yet" : nil }
+
+    /// A new batch with the header's tasks, in order: the same parameters, and the same seeds
+    /// (`r`) or fresh ones (`R`).
+    static func rerunBatch(_ state: inout AppState, newSeeds: Bool) -> [AppEffect] {
+        guard let header = state.tasks.selectedBatch else { return [] }
+        guard let batch = BatchSubmission(rerunning: header.entry, title: header.title, tasks: state.tasks.tasks(inBatch: header.id),
+                                          newSeeds: newSeeds) else {
+            state.toast("\(header.title): no task of it has an endpoint this version knows", .warning)
+            return []
+        }
+        return FormActions.confirmOrSend(batch, forecast: nil, &state)
+    }
 
     static func rerun(_ state: inout AppState, _ task: TaskEntry, newSeed: Bool) -> [AppEffect] {
         guard let endpoint = EndpointRegistry.endpoint(named: task.endpoint) else { return [] }

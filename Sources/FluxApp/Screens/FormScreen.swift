@@ -29,6 +29,8 @@ public struct FormState: Sendable, Equatable {
     public var knownFinetunes: [String] = []
     /// While ↑/↓ walk the prompt history: the position, and what was typed before the walk.
     public private(set) var historyWalk: HistoryWalk?
+    /// Fields holding a list, range or @FILE (Ctrl-T), and the batch they plan (see `FormSweep`).
+    public internal(set) var sweep = FormSweep()
 
     public struct HistoryWalk: Equatable, Sendable {
         public var index: Int
@@ -115,7 +117,7 @@ public struct FormState: Sendable, Equatable {
     public func parameters() -> (TaskParameters, [ValidationIssue]) {
         var parameters = TaskParameters()
         var issues: [ValidationIssue] = []
-        for field in endpoint.fields where !excluded.contains(field.name) {
+        for field in endpoint.fields where !excluded.contains(field.name) && sweep.originals[field.name] == nil {
             guard let value = form.value(of: field.name) else { continue }
             switch value {
             case .text(let text):
@@ -169,9 +171,17 @@ public struct FormState: Sendable, Equatable {
             }
         }
         let failed = Set(parseIssues.compactMap(\.field))
-        let validation = Validator.validate(endpoint, parameters, images: images)
+        // Always run: it also clears the plan when sweep mode has just been turned off.
+        let swept = checkSweeps(base: parameters)
+        // A sweep is checked through its first task (the swept fields' first values); every task
+        // is validated again off the loop before anything is sent.
+        var checked = parameters
+        if let plan = sweep.plan { for axis in plan.axes { checked[axis.field] = axis.values.first } }
+        let validation = Validator.validate(endpoint, checked, images: images)
             .filter { !($0.field.map(failed.contains) ?? false) && !($0.field.map(excluded.contains) ?? false) }
-        issues = parseIssues + validation + fileIssues
+            .filter { sweep.plan != nil || !($0.field.map(sweep.fields.contains) ?? false) }
+        let sweepIssues = swept.errors.sorted { $0.key < $1.key }.map { ValidationIssue.error($0.key, $0.value, type: "sweep") }
+        issues = parseIssues + sweepIssues + validation + fileIssues
         var errors: [String: String] = [:]
         var warnings: [String: String] = [:]
         for issue in issues {
@@ -180,6 +190,7 @@ public struct FormState: Sendable, Equatable {
             else { warnings[field] = warnings[field] ?? issue.message }
         }
         for field in checking where errors[field] == nil { warnings[field] = "checking the file…" }
+        for (field, note) in swept.notes where errors[field] == nil && warnings[field] == nil { warnings[field] = note }
         // The sniffed format and size show as a note on image fields without a problem.
         for (field, info) in images where errors[field] == nil && warnings[field] == nil {
             warnings[field] = "✓ \(info.summary)"
@@ -355,8 +366,10 @@ public struct FormState: Sendable, Equatable {
 
     // MARK: view
 
-    /// `cost` (the estimate and the balance) is drawn at the right of the status line.
-    public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, hints: String = "", cost: String = "") {
+    /// `cost` (the estimate and the balance) is drawn at the right of the status line;
+    /// `forecast`: what a sweep will cost and take (see `BatchForecast`), shown above the button.
+    public func render(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, hints: String = "", cost: String = "",
+                       forecast: String? = nil) {
         guard !area.isEmpty else { return }
         let title = "\(endpoint.title) · POST \(endpoint.path)"
         buffer.drawBox(area, style: theme.style(.borderFocused), title: title, titleStyle: theme.style(.title))
@@ -370,11 +383,17 @@ public struct FormState: Sendable, Equatable {
         let statusRow = rows[1]
         if let completionHint {
             buffer.writeLine("matches: " + completionHint, in: statusRow, style: theme.style(.hint))
+        } else if errorCount == 0, let problem = sweep.problem {
+            buffer.writeLine("✗ " + problem, in: statusRow, style: theme.style(.error))
+        } else if errorCount == 0, !sweep.pendingFiles.isEmpty {
+            buffer.writeLine("… reading \(sweep.pendingFiles[0].spec)", in: statusRow, style: theme.style(.hint))
         } else if errorCount == 0, !pendingFileChecks.isEmpty {
             buffer.writeLine("… checking \(pendingFileChecks.count == 1 ? "the file" : "the files")", in: statusRow, style: theme.style(.hint))
         } else if errorCount > 0 {
             buffer.writeLine("✗ \(errorCount) problem\(errorCount == 1 ? "" : "s") to fix before submitting", in: statusRow,
                              style: theme.style(.error))
+        } else if let forecast, sweep.plan != nil {
+            buffer.writeLine("⇶ " + forecast, in: statusRow, style: theme.style(.success))
         } else {
             buffer.writeLine("✓ ready to submit", in: statusRow, style: theme.style(.success))
         }

@@ -10,7 +10,14 @@ public struct TaskListState: Sendable, Equatable {
     public private(set) var all: [TaskEntry] = []
     private var position: [String: Int] = [:]
     /// Indices into `all` that pass the filter; nil when there is no filter (all rows).
-    private var matches: [Int]?
+    private(set) var matches: [Int]?
+    /// Rows grouped by batch (`b`): nil when the list is not grouped.
+    private(set) var grouped: [TaskListRow]?
+    public internal(set) var groupByBatch = false
+    /// Batches known by id (from the store, or just submitted): titles for the headers.
+    public internal(set) var batches: [String: BatchEntry] = [:]
+    /// Each batch's tasks in batch order (indices into `all`), kept with `all`.
+    private(set) var batchMembers: [String: [Int]] = [:]
     public var filter = TextField(placeholder: "filter tasks")
     public var isFiltering = false
     public var cursor = ListCursor(count: 0)
@@ -20,11 +27,12 @@ public struct TaskListState: Sendable, Equatable {
 
     public init() {}
 
-    public var count: Int { matches?.count ?? all.count }
+    public var count: Int { grouped?.count ?? matches?.count ?? all.count }
 
+    /// The task on a row; nil for a batch header (see `row(at:)`).
     public func task(atRow row: Int) -> TaskEntry? {
-        if let matches { return matches.indices.contains(row) ? all[matches[row]] : nil }
-        return all.indices.contains(row) ? all[row] : nil
+        guard case .task(let i)? = self.row(at: row) else { return nil }
+        return all[i]
     }
 
     public var selected: TaskEntry? { cursor.selected.flatMap(task(atRow:)) }
@@ -101,14 +109,18 @@ public struct TaskListState: Sendable, Equatable {
 
     public mutating func select(id: String) {
         guard let i = position[id] else { return }
-        if let matches { if let row = matches.firstIndex(of: i) { cursor.select(row) } } else { cursor.select(i) }
+        if let grouped { if let row = grouped.firstIndex(of: .task(i)) { cursor.select(row) } }
+        else if let matches { if let row = matches.firstIndex(of: i) { cursor.select(row) } } else { cursor.select(i) }
     }
 
     private mutating func reindex() {
         position = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($1.id, $0) })
+        batchMembers = Self.members(of: all)
     }
 
-    private mutating func refilter(keeping id: String?) {
+    mutating func refilter(keeping id: String?) {
+        var keptBatch: String?
+        if case .batch(let b)? = selectedRow { keptBatch = b }
         let needle = filter.text.lowercased().trimmingCharacters(in: .whitespaces)
         if needle.isEmpty {
             matches = nil
@@ -120,10 +132,12 @@ public struct TaskListState: Sendable, Equatable {
                     || t.id.hasPrefix(needle) || (t.remoteID ?? "").lowercased().hasPrefix(needle)
             }
         }
+        grouped = groupByBatch ? Self.groupedRows(all: all, visible: matches, members: batchMembers) : nil
         let row: Int? = id.flatMap { id in
             guard let i = position[id] else { return nil }
+            if let grouped { return grouped.firstIndex(of: .task(i)) }
             return matches.map { $0.firstIndex(of: i) } ?? i
-        }
+        } ?? keptBatch.flatMap { grouped?.firstIndex(of: .batch($0)) }
         cursor.setCount(count, selecting: row ?? cursor.selected ?? 0)
     }
 
@@ -213,7 +227,9 @@ public struct TaskListState: Sendable, Equatable {
 
     private func renderTable(into buffer: inout ScreenBuffer, in area: Rect, theme: Theme, now: Date) {
         let active = activeCount
-        let title = "Tasks (\(all.count)\(count != all.count ? ", \(count) shown" : "")\(active > 0 ? ", \(active) active" : ""))"
+        let shown = matches?.count ?? all.count
+        let title = "Tasks (\(all.count)\(shown != all.count ? ", \(shown) shown" : "")\(active > 0 ? ", \(active) active" : "")"
+            + "\(groupByBatch ? ", by batch" : ""))"
         buffer.drawBox(area, style: theme.style(.borderFocused), title: title, titleStyle: theme.style(.title))
         var inner = area.inset(1)
         guard inner.height > 0 else { return }
@@ -235,13 +251,24 @@ public struct TaskListState: Sendable, Equatable {
         }
         let range = cursor.visibleRange(height: body.height)
         for (line, row) in range.enumerated() {
+            if case .batch(let id)? = self.row(at: row), let header = batchHeader(id) {
+                renderHeader(header, y: body.y + line, x: body.x, width: body.width, statusWidth: columns.widths[0],
+                             selected: row == cursor.selected, theme: theme, into: &buffer)
+                continue
+            }
             guard let task = task(atRow: row) else { continue }
             let isSelected = row == cursor.selected
             let y = body.y + line
             let base = isSelected ? theme.style(.selection) : theme.style(.text)
             buffer.fill(Rect(x: body.x, y: y, width: body.width, height: 1), style: base)
             let status = TaskFormat.statusCell(task, width: columns.widths[0])
-            var cells = [status.text, markedID == task.id ? "◆ " + task.endpoint : task.endpoint, TaskFormat.oneLine(task.prompt ?? ""),
+            var prompt = TaskFormat.oneLine(task.prompt ?? "")
+            if groupByBatch, let batch = task.batchID {
+                // Under its header a task is told apart by its swept values.
+                let label = batches[batch]?.label(of: task) ?? task.batchIndex.map { "#\($0 + 1)" } ?? ""
+                prompt = "  " + label + (prompt.isEmpty ? "" : " · " + prompt)
+            }
+            var cells = [status.text, markedID == task.id ? "◆ " + task.endpoint : task.endpoint, prompt,
                          task.seed.map(String.init) ?? "—", TaskFormat.elapsed(task, now: now)]
             if columns.showOutput { cells.append(task.outputs.first.map(TaskFormat.fileName) ?? "—") }
             writeRow(cells, widths: columns.widths, y: y, x: body.x, width: body.width, style: base, into: &buffer,

@@ -23,7 +23,8 @@ public enum AppView {
         case .picker: state.picker.render(into: &buffer, in: rows[1], theme: theme, hints: ActionCatalog.hints(for: state))
         case .form:
             if let form = state.form {
-                form.render(into: &buffer, in: rows[1], theme: theme, hints: ActionCatalog.hints(for: state), cost: costLine(state, form))
+                form.render(into: &buffer, in: rows[1], theme: theme, hints: ActionCatalog.hints(for: state), cost: costLine(state, form),
+                            forecast: state.sweepForecast.map { $0.text + " · Ctrl-S submits the batch" })
                 if let preview = form.previewPlacement(in: rows[1]) { drawPreview(preview, state, into: &buffer, theme: theme) }
             }
         case .tasks:
@@ -200,7 +201,7 @@ public enum AppView {
                              in: inner.row(inner.height - 1), style: theme.style(.hint))
         case .imagePreview, .compare:
             break  // drawn by `renderFullPreview` and `renderCompare`, which need the preview cache
-        case .confirmQuit(let dialog), .confirmDelete(_, let dialog), .confirmSpend(let dialog, _):
+        case .confirmQuit(let dialog), .confirmDelete(_, let dialog), .confirmSpend(let dialog, _), .confirmBatch(_, let dialog):
             dialog.render(into: &buffer, in: area, theme: theme)
             layout.add(dialog.frame(in: area), .dialog(area))
         case .copyMenu(_, let picker), .palette(let picker), .choices(_, let picker), .useFinetune(_, let picker),
