@@ -67,6 +67,11 @@ public enum BudgetGuard {
         }
         return .allow
     }
+
+    /// How a check names a batch, checked as one sum: "this batch of 24 tasks".
+    public static func batch(of count: Int) -> String {
+        "this batch of \(count) task\(count == 1 ? "" : "s")"
+    }
 }
 
 /// Credits as people read them: "1 credit", "2.5 credits", rounded to the cent.

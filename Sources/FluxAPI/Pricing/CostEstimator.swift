@@ -64,12 +64,24 @@ public struct CostEstimator: Sendable, Equatable {
     /// The cost of several tasks of one endpoint (a sweep): the sum of their estimates, said to
     /// be learned only if every one of them is. Nil when any task has no estimate.
     public func estimate(_ endpoint: Endpoint, tasks: [TaskParameters]) -> Estimate? {
-        guard !tasks.isEmpty else { return nil }
+        Self.sum(tasks.map { estimate(endpoint, $0) })
+    }
+
+    /// The cost of a batch whose tasks may be of different endpoints (a batch file), task by task
+    /// with each one's image sizes.
+    public func estimate(_ requests: [PreparedRequest]) -> Estimate? {
+        Self.sum(requests.map { estimate($0.endpoint, $0.parameters, images: $0.images) })
+    }
+
+    /// Several estimates as one: their sum, said to be learned only if every one of them is. Nil
+    /// when there is none, or any is nil (a total that leaves a task out would read as too low).
+    public static func sum(_ estimates: [Estimate?]) -> Estimate? {
+        guard !estimates.isEmpty else { return nil }
         var total = 0.0
         var fewestSamples = Int.max
         var fromTable: Source?
-        for parameters in tasks {
-            guard let one = estimate(endpoint, parameters) else { return nil }
+        for one in estimates {
+            guard let one else { return nil }
             total += one.credits
             switch one.source {
             case .learned(let samples): fewestSamples = min(fewestSamples, samples)

@@ -132,8 +132,8 @@ enum FormActions {
 }
 
 extension FormActions {
-    /// Ctrl-S on a form with swept fields: the whole batch, after a confirmation when it has more
-    /// than `confirm_tasks_above` tasks.
+    /// Ctrl-S on a form with swept fields: the whole batch, through the budget (the forecast's
+    /// credits as one sum) and after a confirmation when it has more than `confirm_tasks_above` tasks.
     static func submitSweep(_ state: inout AppState) -> [AppEffect] {
         guard var form = state.form else { return [] }
         let outcome = form.attemptBatch()
@@ -143,25 +143,39 @@ extension FormActions {
             state.toast(blocked.message, .warning)
             return []
         case .success(let batch):
-            return confirmOrSend(batch, forecast: state.sweepForecast?.text, &state)
+            let forecast = state.sweepForecast
+            return confirmOrSend(batch, forecast: forecast?.text, estimate: forecast?.credits?.credits, &state)
         }
     }
 
-    /// Sends a batch, or first asks when it has more than `confirm_tasks_above` tasks.
-    static func confirmOrSend(_ batch: BatchSubmission, forecast: String?, _ state: inout AppState) -> [AppEffect] {
-        guard batch.taskCount > state.confirmTasksAbove else { return sendBatch(batch, &state) }
-        state.overlay = .confirmBatch(batch, ModalDialog(
-            title: "Submit \(batch.taskCount) tasks?",
-            message: "\(batch.title)\n\(forecast ?? "\(batch.taskCount) tasks")\n(more than \(state.confirmTasksAbove) tasks: "
-                + "confirm_tasks_above in config.toml)",
-            buttons: ["Cancel", "Submit \(batch.taskCount) tasks"], kind: .warning))
+    /// Sends a batch through `SpendGate` with `estimate` (credits, the whole batch), first asking
+    /// when it has more than `confirm_tasks_above` tasks. Over the day's budget it is refused at
+    /// once (a question would be pointless); a batch that also needs confirm_above's answer asks
+    /// once, in one dialog that says both, so nothing is sent without both answers.
+    static func confirmOrSend(_ batch: BatchSubmission, forecast: String?, estimate: Double?, _ state: inout AppState) -> [AppEffect] {
+        let what = BudgetGuard.batch(of: batch.taskCount)
+        guard batch.taskCount > state.confirmTasksAbove else {
+            return SpendGate.submit(&state, pending(batch), estimate: estimate, what: what)
+        }
+        var message = "\(batch.title)\n\(forecast ?? "\(batch.taskCount) tasks")\n(more than \(state.confirmTasksAbove) tasks: "
+            + "confirm_tasks_above in config.toml)"
+        switch state.spending.check(estimate: estimate, now: state.now, what: what) {
+        case .refuse: return SpendGate.submit(&state, pending(batch), estimate: estimate, what: what)
+        case .ask(let question): message += "\n" + SpendGate.sentence(question)
+        case .allow: break
+        }
+        state.overlay = .confirmBatch(batch, ModalDialog(title: "Submit \(batch.taskCount) tasks?", message: message,
+                                                         buttons: ["Cancel", "Submit \(batch.taskCount) tasks"], kind: .warning))
         return []
     }
 
+    /// Sends a batch the budget and the user agreed to.
     static func sendBatch(_ batch: BatchSubmission, _ state: inout AppState) -> [AppEffect] {
-        state.screen = .tasks
-        state.toast("Submitting \(batch.taskCount) tasks: \(batch.title)…", .info)
-        return [.submitBatch(batch)]
+        SpendGate.run(&state, pending(batch))
+    }
+
+    static func pending(_ batch: BatchSubmission) -> PendingSubmit {
+        PendingSubmit(effects: [.submitBatch(batch)], screen: .tasks, toast: "Submitting \(batch.taskCount) tasks: \(batch.title)…")
     }
 }
 

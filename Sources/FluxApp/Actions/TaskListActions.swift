@@ -164,7 +164,13 @@ enum TaskListActions {
             state.toast("\(header.title): no task of it has an endpoint this version knows", .warning)
             return []
         }
-        return FormActions.confirmOrSend(batch, forecast: nil, &state)
+        // The budget checks the whole rerun as one sum, task by task (its tasks may differ in size).
+        var estimate: CostEstimator.Estimate?
+        if case .tasks(let items) = batch.source {
+            estimate = CostEstimator.sum(items.map { state.costEstimator.estimate($0.endpoint, $0.parameters) })
+        }
+        let forecast = ["\(batch.taskCount) tasks"] + [estimate?.text].compactMap { $0 }
+        return FormActions.confirmOrSend(batch, forecast: forecast.joined(separator: " · "), estimate: estimate?.credits, &state)
     }
 
     static func rerun(_ state: inout AppState, _ task: TaskEntry, newSeed: Bool) -> [AppEffect] {

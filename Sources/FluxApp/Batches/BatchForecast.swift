@@ -26,23 +26,9 @@ public struct BatchForecast: Sendable, Equatable {
         typicalSeconds = durations.typical(for: plan.endpoint.id, documented: plan.endpoint.typicalSeconds)
         let costAxes = plan.axes.filter { Self.costFields.contains($0.field) }
         let sample = (try? SweepPlan(endpoint: plan.endpoint, base: plan.base, axes: costAxes))?.parameters() ?? [plan.base]
-        var total = 0.0
-        var fewestSamples = Int.max
-        var fromTable: CostEstimator.Source?
-        var known = !sample.isEmpty
-        for parameters in sample {
-            guard let one = estimator.estimate(plan.endpoint, parameters, images: images) else {
-                known = false
-                break
-            }
-            total += one.credits
-            switch one.source {
-            case .learned(let samples): fewestSamples = min(fewestSamples, samples)
-            case .priceTable, .unlisted: fromTable = one.source
-            }
-        }
-        let scale = known ? Double(plan.taskCount) / Double(sample.count) : 0
-        credits = known ? CostEstimator.Estimate(credits: total * scale, source: fromTable ?? .learned(samples: fewestSamples)) : nil
+        let sum = CostEstimator.sum(sample.map { estimator.estimate(plan.endpoint, $0, images: images) })
+        let scale = Double(plan.taskCount) / Double(max(1, sample.count))
+        credits = sum.map { CostEstimator.Estimate(credits: $0.credits * scale, source: $0.source) }
     }
 
     /// "3 tasks · ~0.075 credits (estimate) · ~10s (1 wave of up to 20) · Ctrl-S submits the batch"

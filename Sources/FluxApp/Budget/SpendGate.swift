@@ -25,10 +25,8 @@ enum SpendGate {
         case .allow:
             return run(&state, pending)
         case .ask(let question):
-            let text = question.description
-            let message = text.prefix(1).uppercased() + String(text.dropFirst()) + "."
-            state.overlay = .confirmSpend(ModalDialog(title: "Submit?", message: message, buttons: ["Cancel", "Submit"], kind: .warning),
-                                          pending)
+            state.overlay = .confirmSpend(ModalDialog(title: "Submit?", message: sentence(question), buttons: ["Cancel", "Submit"],
+                                                      kind: .warning), pending)
             return []
         case .refuse(let refusal):
             let message = "Not submitted: \(refusal)"
@@ -36,6 +34,12 @@ enum SpendGate {
             state.toast(message, .error)
             return []
         }
+    }
+
+    /// The question as a dialog says it: "This task is estimated at 24 credits, above confirm_above (10 credits)."
+    static func sentence(_ question: BudgetQuestion) -> String {
+        let text = question.description
+        return text.prefix(1).uppercased() + String(text.dropFirst()) + "."
     }
 
     /// Submits what was held back (after the budget allowed it, or the user confirmed it).

@@ -11,8 +11,10 @@ struct BatchCommand: AsyncParsableCommand {
             take "@path" (relative to the file's folder) or an http(s) URL. Every line is checked before \
             the first task is sent: any invalid line lists every problem with its line number, sends \
             nothing and exits 2. The tasks are recorded as one batch in the task database, so the app \
-            shows them. Exit codes: 0 all Ready, 3 any moderated or failed, 1 other errors (including \
-            tasks left unsent by Ctrl-C), 2 invalid input.
+            shows them. The batch's estimated cost, as one sum, is checked against the day's budget \
+            (--budget, FLUX_DAILY_BUDGET, daily_budget) and confirm_above as `submit` checks a task: \
+            over the budget exits 2 with the figures and sends nothing. Exit codes: 0 all Ready, 3 any \
+            moderated or failed, 1 other errors (including tasks left unsent by Ctrl-C), 2 invalid input.
             """)
 
     @Argument(help: ArgumentHelp("The batch file, or - for standard input.", valueName: "file.jsonl")) var file: String
@@ -21,8 +23,14 @@ struct BatchCommand: AsyncParsableCommand {
     @OptionGroup var batch: BatchOptions
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var budget: BudgetOptions
 
     func run() async throws {
+        // A budget that is not a number stops the command before anything else.
+        let limits: BudgetLimits
+        do { limits = try budget.limits() } catch {
+            throw stop("\(error)")
+        }
         let data: Data
         let directory: URL
         let title: String
@@ -44,6 +52,11 @@ struct BatchCommand: AsyncParsableCommand {
             throw refuse(error.problems)
         }
         let requests = entries.map(\.request)
+        // The whole batch as one sum, task by task: a file may mix endpoints and sizes.
+        let estimate = CommandLineSpend.estimator().estimate(requests)
+        if let why = budget.refusal(estimate: estimate?.credits, limits: limits, what: BudgetGuard.batch(of: requests.count)) {
+            throw stop("not submitted: \(why)")
+        }
         let endpoints = Set(requests.map(\.endpoint.id))
         let entry = BatchEntry(endpoint: endpoints.count == 1 ? endpoints.first : nil, title: title,
                                variedFields: BatchFile.variedFields(requests), taskCount: requests.count)
@@ -51,6 +64,12 @@ struct BatchCommand: AsyncParsableCommand {
             try await CommandLineBatch(backend: backend, output: output, options: batch, json: json, wait: wait).run(entry, requests: requests)
         }
         if let code = tally.exitCode { throw code }
+    }
+
+    /// One reason the batch is not sent (a budget), then exit 2.
+    private func stop(_ message: String) -> ExitCode {
+        if json { Console.out(JSONValue.object(["error": .string(message)]).serialized()) } else { Console.error("flux-tui: \(message)") }
+        return ExitCodes.invalidInput
     }
 
     /// Every problem, then exit 2; nothing was sent.

@@ -48,7 +48,7 @@ struct SubmitCommand: AsyncParsableCommand {
             throw ExitCodes.invalidInput
         }
         let (parameters, parseIssues) = AssignmentParser.parse(assignments, for: endpoint)
-        if sweep.isBatch { return try await runBatch(endpoint, base: parameters, parseIssues: parseIssues) }
+        if sweep.isBatch { return try await runBatch(endpoint, base: parameters, parseIssues: parseIssues, limits: limits) }
         let prepared: PreparedRequest
         switch RequestPreparer.prepare(endpoint, parameters) {
         case .success(let p) where parseIssues.isEmpty:
@@ -80,9 +80,10 @@ struct SubmitCommand: AsyncParsableCommand {
         try finish(outcome)
     }
 
-    /// A sweep or `--repeat`: plans every task, checks each as a single submit would, and runs
-    /// them as one batch, or lists every problem and sends nothing.
-    private func runBatch(_ endpoint: Endpoint, base: TaskParameters, parseIssues: [ValidationIssue]) async throws {
+    /// A sweep or `--repeat`: plans every task, checks each as a single submit would, checks the
+    /// budget against the whole batch's estimate (one sum), and runs them as one batch, or lists
+    /// every problem and sends nothing.
+    private func runBatch(_ endpoint: Endpoint, base: TaskParameters, parseIssues: [ValidationIssue], limits: BudgetLimits) async throws {
         let plan: SweepPlan
         let requests: [PreparedRequest]
         do {
@@ -97,9 +98,15 @@ struct SubmitCommand: AsyncParsableCommand {
                    human: "flux-tui: invalid input for \(endpoint.id); nothing was sent:\n\(text)")
             throw ExitCodes.invalidInput
         }
+        let estimate = CommandLineSpend.estimator().estimate(requests)
         if dryRun {
             for request in requests { Console.out(RequestEncoder.preview(endpoint, request.parameters)) }
+            if let estimate { Console.error("flux-tui: estimated cost \(estimate.text) for \(requests.count) tasks") }
             return
+        }
+        if let why = budget.refusal(estimate: estimate?.credits, limits: limits, what: BudgetGuard.batch(of: requests.count)) {
+            report(TaskOutcome(id: nil, endpoint: endpoint.id, error: "not submitted: \(why)"), human: "flux-tui: not submitted: \(why)")
+            throw ExitCodes.invalidInput
         }
         let entry = BatchEntry(endpoint: endpoint.id, title: SweepRequests.title(plan), variedFields: plan.variedFields, taskCount: requests.count)
         let tally = try await Backend.with(global) { backend in
