@@ -47,6 +47,24 @@ import Testing
         #expect(estimator.estimate(dev, tasks: []) == nil)
     }
 
+    @Test func aBatchOfSeveralEndpointsIsSummedTaskByTask() throws {
+        var estimator = CostEstimator()
+        estimator.record(dev, size(1000, 1000), cost: 2)
+        let requests = try [(dev, size(1024, 1024)), (ultra, TaskParameters(["prompt": .text("p")])), (dev, size(512, 512))]
+            .map { try RequestPreparer.prepare($0.0, $0.1).get() }
+        let total = try #require(estimator.estimate(requests))
+        #expect(abs(total.credits - (2 * 1.048576 + 24 + 2 * 0.262144)) < 1e-9)
+        // One task from the table makes the whole sum an estimate.
+        #expect(total.source == .priceTable)
+        #expect(estimator.estimate(requests.filter { $0.endpoint.id == "flux-dev" })?.source == .learned(samples: 1))
+        // A total that would leave a task out is no total.
+        let one = CostEstimator.Estimate(credits: 1, source: .learned(samples: 4))
+        #expect(CostEstimator.sum([one, nil]) == nil)
+        #expect(CostEstimator.sum([]) == nil)
+        #expect(CostEstimator.sum([one, CostEstimator.Estimate(credits: 2, source: .learned(samples: 2))])
+                == CostEstimator.Estimate(credits: 3, source: .learned(samples: 2)))
+    }
+
     @Test func aTrainingIsPricedPerIteration() throws {
         let finetune = try #require(EndpointRegistry.endpoint(named: "finetune"))
         let estimate = try #require(CostEstimator().estimate(finetune, TaskParameters(["iterations": .integer(300)])))
