@@ -40,6 +40,16 @@ import Testing
         #expect(!H.screen(state).contains("(estimate)"))
     }
 
+    @Test func theComposerShowsTheTrainingsEstimate() {
+        var state = H.state(width: 160)
+        state.screen = .composer
+        // 300 iterations by default, at the table's 0.1 credits each.
+        #expect(H.screen(state).contains("cost ~30 credits (estimate)"), "\(H.screen(state))")
+        state.composer.focus = .fields
+        state.composer.form.setText("100", for: "iterations")
+        #expect(H.screen(state).contains("cost ~10 credits (estimate)"))
+    }
+
     @Test func theBalanceIsShownBesideTheCost() {
         var state = Self.form()
         #expect(!H.screen(state).contains("balance"))
