@@ -56,6 +56,13 @@ import Testing
         _ = AppUpdate.update(&state, .credits(998.5))
         let row = H.rows(state).first { $0.contains("cost ~") } ?? ""
         #expect(row.contains("cost ~1.97 credits (estimate) · balance 998.5 credits"), "\(row)")
+        // On a narrow screen with a problem to fix, the problem stays whole and the cost keeps its place.
+        var narrow = H.formState("flux-dev", width: 80, height: 30)
+        _ = AppUpdate.update(&narrow, .credits(998.5))
+        H.fill("width", "1000", &narrow)
+        let status = H.rows(narrow).first { $0.contains("to fix before submitting") } ?? ""
+        #expect(status.contains("✗ 1 problem to fix before submitting") && status.contains("cost ~1.92 credits (estimate)"), "\(status)")
+        #expect(!status.contains("balance"))
     }
 
     @Test func aTaskAcceptedByTheServerRefreshesTheBalanceAndTeachesTheEstimate() {

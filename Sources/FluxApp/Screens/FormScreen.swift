@@ -364,22 +364,25 @@ public struct FormState: Sendable, Equatable {
         let fieldsArea = self.fieldsArea(in: area)
         f.setViewport(fieldsArea.size)
         f.render(into: &buffer, in: fieldsArea, theme: theme, focused: !submitFocused)
-        // Status line: problems or completion candidates.
+        // Status line: problems or completion candidates, and the cost at the right.
         let statusRow = rows[1]
+        let (status, role): (String, ThemeRole)
         if let completionHint {
-            buffer.writeLine("matches: " + completionHint, in: statusRow, style: theme.style(.hint))
+            (status, role) = ("matches: " + completionHint, .hint)
         } else if errorCount == 0, !pendingFileChecks.isEmpty {
-            buffer.writeLine("… checking \(pendingFileChecks.count == 1 ? "the file" : "the files")", in: statusRow, style: theme.style(.hint))
+            (status, role) = ("… checking \(pendingFileChecks.count == 1 ? "the file" : "the files")", .hint)
         } else if errorCount > 0 {
-            buffer.writeLine("✗ \(errorCount) problem\(errorCount == 1 ? "" : "s") to fix before submitting", in: statusRow,
-                             style: theme.style(.error))
+            (status, role) = ("✗ \(errorCount) problem\(errorCount == 1 ? "" : "s") to fix before submitting", .error)
         } else {
-            buffer.writeLine("✓ ready to submit", in: statusRow, style: theme.style(.success))
+            (status, role) = ("✓ ready to submit", .success)
         }
+        buffer.writeLine(status, in: statusRow, style: theme.style(role))
         if !cost.isEmpty, completionHint == nil {
-            let width = DisplayWidth.of(cost)
-            if width + 24 < statusRow.width {
-                buffer.write(cost, x: statusRow.maxX - width, y: statusRow.y, style: theme.style(.hint), clip: statusRow)
+            // Where both do not fit, the balance goes first (the status bar shows it too), then the cost.
+            let room = statusRow.width - DisplayWidth.of(status) - 2
+            let shown = [cost, cost.components(separatedBy: " · ").first ?? ""].first { !$0.isEmpty && DisplayWidth.of($0) <= room }
+            if let shown {
+                buffer.write(shown, x: statusRow.maxX - DisplayWidth.of(shown), y: statusRow.y, style: theme.style(.hint), clip: statusRow)
             }
         }
         // The Submit button and key reminders.
