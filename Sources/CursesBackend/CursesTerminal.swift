@@ -518,8 +518,10 @@ public final class CursesTerminal: TerminalBackend {
         }
         if CursesTerminal.terminatingSignals.contains(sig) {
             restoreTerminal()
-            continuation.finish()
+            // Die of the signal before ending the event stream: finishing it first let the main
+            // thread, under load, return from its loop and exit 0 before this thread re-raised.
             cnc_reraise_default(sig)
+            continuation.finish()
         }
     }
 

@@ -20,6 +20,16 @@ import Testing
         #expect(refusal.description == "over the daily budget: spent 8 credits today + 4 credits for this task = 12 credits > budget 10 credits")
     }
 
+    @Test func queuedTasksCountAtTheirEstimate() {
+        let limits = BudgetLimits(dailyBudget: 10)
+        #expect(BudgetGuard.check(spentToday: 3, queued: 3, estimate: 4, limits: limits) == .allow)
+        guard case .refuse(let refusal) = BudgetGuard.check(spentToday: 3, queued: 5, estimate: 4, limits: limits) else {
+            Issue.record("queued tasks must count")
+            return
+        }
+        #expect(refusal.description == "over the daily budget: spent 3 credits today + 5 credits queued + 4 credits for this task = 12 credits > budget 10 credits")
+    }
+
     @Test func aboveConfirmAboveAsks() {
         let limits = BudgetLimits(dailyBudget: 100, confirmAbove: 5)
         #expect(BudgetGuard.check(spentToday: 0, estimate: 5, limits: limits) == .allow)

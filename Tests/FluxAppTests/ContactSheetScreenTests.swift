@@ -66,6 +66,21 @@ import TerminalKit
         #expect(AppHarness.screen(state).contains("seed 22 · guidance 3.5 — none.png — 5 of 6"))
     }
 
+    @Test func gOnABatchHeaderOfTheGroupedListOpensTheSheet() {
+        var state = Self.state()
+        _ = AppUpdate.update(&state, .batchesLoaded([Self.batchTasks().0]))
+        AppHarness.send(&state, .char("b"))
+        #expect(state.tasks.groupByBatch)
+        // The batch's header row is first (its newest task is newer than the loose one).
+        AppHarness.send(&state, .home)
+        #expect(state.tasks.selectedBatch?.id == "batch-1234abcd")
+        #expect(state.tasks.selected == nil)
+        AppHarness.send(&state, .char("g"))
+        #expect(state.screen == .sheet)
+        #expect(state.sheet?.batchID == "batch-1234abcd")
+        #expect(AppHarness.screen(state).contains("seed 11"))
+    }
+
     @Test func theSheetShowsHeadersPlaceholdersAndTheSelectedLabel() {
         let state = Self.opened()
         let screen = AppHarness.screen(state)

@@ -27,6 +27,12 @@ import Testing
                   phase: .done, cost: cost, createdAt: date, submittedAt: date)
     }
 
+    static func queuedCopy(_ task: TaskEntry, id: String) -> TaskEntry {
+        var copy = task
+        copy.id = id
+        return copy
+    }
+
     @Test func theCostLineFollowsWhatIsTypedAndSaysEstimateUntilLearned() {
         var state = Self.form()
         // flux-dev's default 1024x768 at the table's 2.5 credits per megapixel.
@@ -40,12 +46,29 @@ import Testing
         #expect(!H.screen(state).contains("(estimate)"))
     }
 
+    @Test func theComposerShowsTheTrainingsEstimate() {
+        var state = H.state(width: 160)
+        state.screen = .composer
+        // 300 iterations by default, at the table's 0.1 credits each.
+        #expect(H.screen(state).contains("cost ~30 credits (estimate)"), "\(H.screen(state))")
+        state.composer.focus = .fields
+        state.composer.form.setText("100", for: "iterations")
+        #expect(H.screen(state).contains("cost ~10 credits (estimate)"))
+    }
+
     @Test func theBalanceIsShownBesideTheCost() {
         var state = Self.form()
         #expect(!H.screen(state).contains("balance"))
         _ = AppUpdate.update(&state, .credits(998.5))
         let row = H.rows(state).first { $0.contains("cost ~") } ?? ""
         #expect(row.contains("cost ~1.97 credits (estimate) · balance 998.5 credits"), "\(row)")
+        // On a narrow screen with a problem to fix, the problem stays whole and the cost keeps its place.
+        var narrow = H.formState("flux-dev", width: 80, height: 30)
+        _ = AppUpdate.update(&narrow, .credits(998.5))
+        H.fill("width", "1000", &narrow)
+        let status = H.rows(narrow).first { $0.contains("to fix before submitting") } ?? ""
+        #expect(status.contains("✗ 1 problem to fix before submitting") && status.contains("cost ~1.92 credits (estimate)"), "\(status)")
+        #expect(!status.contains("balance"))
     }
 
     @Test func aTaskAcceptedByTheServerRefreshesTheBalanceAndTeachesTheEstimate() {
@@ -104,6 +127,19 @@ import Testing
         let error = state.lastError ?? ""
         #expect(error.contains("spent 4 credits today + 1.97 credits for this task = 5.97 credits > budget 5 credits"), "\(error)")
         #expect(H.screen(state).contains("over the daily budget"))
+        // Tasks still queued (no charge yet) count at their estimate.
+        var queuedState = Self.form(limits: BudgetLimits(dailyBudget: 5))
+        var waiting = Self.charged("q", cost: 0, at: Self.noon)
+        (waiting.cost, waiting.phase, waiting.remoteID) = (nil, .queued, nil)
+        _ = AppUpdate.update(&queuedState, .taskUpdated(waiting))
+        _ = AppUpdate.update(&queuedState, .taskUpdated(waiting))
+        H.fill("prompt", "a fox", &queuedState)
+        #expect(H.send(&queuedState, .ctrl("s")) == [.submit(H.endpoint("flux-dev"), TaskParameters(["prompt": .text("a fox")]))])
+        _ = AppUpdate.update(&queuedState, .taskUpdated(Self.queuedCopy(waiting, id: "q2")))
+        queuedState.screen = .form
+        #expect(H.send(&queuedState, .ctrl("s")).isEmpty)
+        #expect(queuedState.lastError?.contains("spent 0 credits today + 5 credits queued + 1.97 credits for this task = 6.97 credits > budget 5 credits") == true,
+                "\(queuedState.lastError ?? "")")
         // A rerun from the task list is checked too.
         var list = H.tasksState(tasks: [Self.charged("x", cost: 2, at: Self.noon)])
         list.now = Self.noon

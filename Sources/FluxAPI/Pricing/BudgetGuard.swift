@@ -40,15 +40,19 @@ public struct BudgetRefusal: Sendable, Equatable, CustomStringConvertible {
     public let spent: Double
     public let estimate: Double
     public let budget: Double
+    /// The estimates of tasks sent off but not charged yet (queued under the active limit).
+    public let queued: Double
 
-    public init(what: String, spent: Double, estimate: Double, budget: Double) {
-        (self.what, self.spent, self.estimate, self.budget) = (what, spent, estimate, budget)
+    public init(what: String, spent: Double, estimate: Double, budget: Double, queued: Double = 0) {
+        (self.what, self.spent, self.estimate, self.budget, self.queued) = (what, spent, estimate, budget, queued)
     }
 
     /// "over the daily budget: spent 8 credits today + 4 credits for this task = 12 credits > budget 10 credits"
+    /// (with "+ 2 credits queued" after today's figure when tasks wait for their charge).
     public var description: String {
-        "over the daily budget: spent \(Credits.text(spent)) today + \(Credits.text(estimate)) for \(what) = "
-            + "\(Credits.text(spent + estimate)) > budget \(Credits.text(budget))"
+        "over the daily budget: spent \(Credits.text(spent)) today"
+            + (queued > 0 ? " + \(Credits.text(queued)) queued" : "")
+            + " + \(Credits.text(estimate)) for \(what) = \(Credits.text(spent + queued + estimate)) > budget \(Credits.text(budget))"
     }
 }
 
@@ -56,11 +60,14 @@ public struct BudgetRefusal: Sendable, Equatable, CustomStringConvertible {
 /// Pure: the caller brings today's spend (from the task database) and the estimate.
 public enum BudgetGuard {
     /// `estimate` nil (no figure for the task) counts as 0: a day already over its budget still
-    /// refuses, and nothing is asked. Refusing wins over asking.
-    public static func check(spentToday: Double, estimate: Double?, limits: BudgetLimits, what: String = "this task") -> BudgetDecision {
+    /// refuses, and nothing is asked. Refusing wins over asking. `queued`: the estimates of tasks
+    /// submitted but not charged yet, which count as spent.
+    public static func check(spentToday: Double, queued: Double = 0, estimate: Double?, limits: BudgetLimits,
+                             what: String = "this task") -> BudgetDecision {
         let cost = max(0, estimate ?? 0)
-        if let budget = limits.dailyBudget, spentToday + cost > budget || (estimate == nil && spentToday >= budget) {
-            return .refuse(BudgetRefusal(what: what, spent: spentToday, estimate: cost, budget: budget))
+        let committed = spentToday + max(0, queued)
+        if let budget = limits.dailyBudget, committed + cost > budget || (estimate == nil && committed >= budget) {
+            return .refuse(BudgetRefusal(what: what, spent: spentToday, estimate: cost, budget: budget, queued: max(0, queued)))
         }
         if let threshold = limits.confirmAbove, let estimate, estimate > threshold {
             return .ask(BudgetQuestion(what: what, estimate: estimate, threshold: threshold))

@@ -18,15 +18,20 @@ enum TaskListActions {
         }
     }
 
+    /// The batch under the cursor: its header row in the grouped list, or the batch of the selected task.
+    static func selectedBatchID(_ state: AppState) -> String? {
+        state.tasks.selectedBatch?.id ?? state.tasks.selected?.batchID
+    }
+
     static func knownEndpoint(_ task: TaskEntry) -> String? {
         EndpointRegistry.endpoint(named: task.endpoint) == nil ? "\(task.endpoint) is not an endpoint this version knows" : nil
     }
 
     static let all: [Action] = [
-        // Before the list moves: `g` on a batch's task opens its sheet, elsewhere it goes to the first row.
+        // Before the list moves: `g` on a batch's task or header opens its sheet, elsewhere it goes to the first row.
         Action("contact-sheet", keys: [.char("g")], title: "Contact sheet of the task's batch", group: group, hint: "sheet",
-               when: { $0.tasks.selected?.batchID != nil }) { state in
-            guard let batchID = state.tasks.selected?.batchID else { return [] }
+               when: { selectedBatchID($0) != nil }) { state in
+            guard let batchID = selectedBatchID(state) else { return [] }
             return ContactSheetActions.openSheet(&state, batchID: batchID)
         },
     ] + NavigationActions.list(group, cursor: \.tasks.cursor) + [

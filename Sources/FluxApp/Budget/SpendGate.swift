@@ -21,7 +21,7 @@ public struct PendingSubmit: Sendable, Equatable {
 /// (over the day's budget, with the figures) without changing anything else.
 enum SpendGate {
     static func submit(_ state: inout AppState, _ pending: PendingSubmit, estimate: Double?, what: String = "this task") -> [AppEffect] {
-        switch state.spending.check(estimate: estimate, now: state.now, what: what) {
+        switch state.spending.check(estimate: estimate, queued: queued(state), now: state.now, what: what) {
         case .allow:
             return run(&state, pending)
         case .ask(let question):
@@ -47,6 +47,19 @@ enum SpendGate {
         if let screen = pending.screen { state.screen = screen }
         state.toast(pending.toast, .info)
         return pending.effects
+    }
+
+    /// What the tasks still waiting for their charge (queued, being submitted) will cost: they
+    /// count against the budget already, or queueing fifty tasks would pass fifty checks. Only
+    /// with a budget set (it walks the list).
+    static func queued(_ state: AppState) -> Double {
+        guard state.spending.limits.dailyBudget != nil else { return 0 }
+        var total = 0.0
+        for task in state.tasks.all where task.phase.isActive && task.cost == nil {
+            guard let endpoint = EndpointRegistry.endpoint(named: task.endpoint) else { continue }
+            total += state.costEstimator.estimate(endpoint, task.parameters)?.credits ?? 0
+        }
+        return total
     }
 
     /// The estimate of one task, in credits (nil when nothing can be said, e.g. an unknown endpoint).

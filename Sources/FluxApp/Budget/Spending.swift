@@ -29,9 +29,10 @@ public struct Spending: Sendable {
         return charges.values.reduce(0) { $1.at >= midnight ? $0 + $1.cost : $0 }
     }
 
-    /// The budget's word on a submit estimated at `estimate` credits.
-    public func check(estimate: Double?, now: Date, what: String = "this task") -> BudgetDecision {
-        BudgetGuard.check(spentToday: spentToday(now: now), estimate: estimate, limits: limits, what: what)
+    /// The budget's word on a submit estimated at `estimate` credits; `queued`: estimates of tasks
+    /// sent off and not charged yet.
+    public func check(estimate: Double?, queued: Double = 0, now: Date, what: String = "this task") -> BudgetDecision {
+        BudgetGuard.check(spentToday: spentToday(now: now), queued: queued, estimate: estimate, limits: limits, what: what)
     }
 }
 

@@ -379,28 +379,32 @@ public struct FormState: Sendable, Equatable {
         let fieldsArea = self.fieldsArea(in: area)
         f.setViewport(fieldsArea.size)
         f.render(into: &buffer, in: fieldsArea, theme: theme, focused: !submitFocused)
-        // Status line: problems or completion candidates.
+        // Status line: problems or completion candidates, and the cost at the right.
         let statusRow = rows[1]
+        let (status, role): (String, ThemeRole)
         if let completionHint {
-            buffer.writeLine("matches: " + completionHint, in: statusRow, style: theme.style(.hint))
+            (status, role) = ("matches: " + completionHint, .hint)
         } else if errorCount == 0, let problem = sweep.problem {
-            buffer.writeLine("✗ " + problem, in: statusRow, style: theme.style(.error))
+            (status, role) = ("✗ " + problem, .error)
         } else if errorCount == 0, !sweep.pendingFiles.isEmpty {
-            buffer.writeLine("… reading \(sweep.pendingFiles[0].spec)", in: statusRow, style: theme.style(.hint))
+            (status, role) = ("… reading \(sweep.pendingFiles[0].spec)", .hint)
         } else if errorCount == 0, !pendingFileChecks.isEmpty {
-            buffer.writeLine("… checking \(pendingFileChecks.count == 1 ? "the file" : "the files")", in: statusRow, style: theme.style(.hint))
+            (status, role) = ("… checking \(pendingFileChecks.count == 1 ? "the file" : "the files")", .hint)
         } else if errorCount > 0 {
-            buffer.writeLine("✗ \(errorCount) problem\(errorCount == 1 ? "" : "s") to fix before submitting", in: statusRow,
-                             style: theme.style(.error))
+            (status, role) = ("✗ \(errorCount) problem\(errorCount == 1 ? "" : "s") to fix before submitting", .error)
         } else if let forecast, sweep.plan != nil {
-            buffer.writeLine("⇶ " + forecast, in: statusRow, style: theme.style(.success))
+            (status, role) = ("⇶ " + forecast, .success)
         } else {
-            buffer.writeLine("✓ ready to submit", in: statusRow, style: theme.style(.success))
+            (status, role) = ("✓ ready to submit", .success)
         }
-        if !cost.isEmpty, completionHint == nil {
-            let width = DisplayWidth.of(cost)
-            if width + 24 < statusRow.width {
-                buffer.write(cost, x: statusRow.maxX - width, y: statusRow.y, style: theme.style(.hint), clip: statusRow)
+        buffer.writeLine(status, in: statusRow, style: theme.style(role))
+        // A sweep's forecast carries the batch's credits; one task's cost beside it would mislead.
+        if !cost.isEmpty, completionHint == nil, forecast == nil || sweep.plan == nil {
+            // Where both do not fit, the balance goes first (the status bar shows it too), then the cost.
+            let room = statusRow.width - DisplayWidth.of(status) - 2
+            let shown = [cost, cost.components(separatedBy: " · ").first ?? ""].first { !$0.isEmpty && DisplayWidth.of($0) <= room }
+            if let shown {
+                buffer.write(shown, x: statusRow.maxX - DisplayWidth.of(shown), y: statusRow.y, style: theme.style(.hint), clip: statusRow)
             }
         }
         // The Submit button and key reminders.
