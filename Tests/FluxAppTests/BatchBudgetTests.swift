@@ -88,6 +88,17 @@ import Testing
         #expect(state.overlay == nil && state.screen == .tasks)
     }
 
+    @Test func tasksStillQueuedCountBeforeTheBatchDialogAsks() throws {
+        // 25 tasks (~49.15 credits) fit a budget of 60 alone, and would ask once (confirm_above 10)...
+        var state = Self.sweep("1..25", limits: BudgetLimits(dailyBudget: 60, confirmAbove: 10))
+        // ...but 20 tasks queued, not charged yet (~0.66 credits each), take the day past it.
+        let queued = (0..<20).map { H.task("q\($0)", prompt: "queued", phase: .queued, createdSecondsAgo: Double($0)) }
+        _ = AppUpdate.update(&state, .tasksLoaded(queued))
+        #expect(H.send(&state, .ctrl("s")).isEmpty)
+        #expect(state.overlay == nil, "no question for a batch the budget refuses")
+        #expect(state.lastError?.contains("queued + 49.15 credits for this batch of 25 tasks") == true, "\(state.lastError ?? "")")
+    }
+
     @Test func aBatchRerunOverTheBudgetIsRefusedAndAboveConfirmAboveAsks() throws {
         var state = BatchInAppTests.groupedState()
         #expect(state.tasks.selectedBatch != nil)

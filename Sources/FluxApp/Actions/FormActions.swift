@@ -159,7 +159,7 @@ extension FormActions {
         }
         var message = "\(batch.title)\n\(forecast ?? "\(batch.taskCount) tasks")\n(more than \(state.confirmTasksAbove) tasks: "
             + "confirm_tasks_above in config.toml)"
-        switch state.spending.check(estimate: estimate, now: state.now, what: what) {
+        switch SpendGate.decision(state, estimate: estimate, what: what) {
         case .refuse: return SpendGate.submit(&state, pending(batch), estimate: estimate, what: what)
         case .ask(let question): message += "\n" + SpendGate.sentence(question)
         case .allow: break

@@ -21,7 +21,7 @@ public struct PendingSubmit: Sendable, Equatable {
 /// (over the day's budget, with the figures) without changing anything else.
 enum SpendGate {
     static func submit(_ state: inout AppState, _ pending: PendingSubmit, estimate: Double?, what: String = "this task") -> [AppEffect] {
-        switch state.spending.check(estimate: estimate, queued: queued(state), now: state.now, what: what) {
+        switch decision(state, estimate: estimate, what: what) {
         case .allow:
             return run(&state, pending)
         case .ask(let question):
@@ -34,6 +34,11 @@ enum SpendGate {
             state.toast(message, .error)
             return []
         }
+    }
+
+    /// The budget's word on a submit estimated at `estimate` credits, tasks still queued counted.
+    static func decision(_ state: AppState, estimate: Double?, what: String = "this task") -> BudgetDecision {
+        state.spending.check(estimate: estimate, queued: queued(state), now: state.now, what: what)
     }
 
     /// The question as a dialog says it: "This task is estimated at 24 credits, above confirm_above (10 credits)."
