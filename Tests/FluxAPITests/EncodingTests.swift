@@ -119,6 +119,8 @@ import TestSupport
     @Test func pollScheduleUsesProgressToLandJustAfterCompletion() {
         let s = PollSchedule.standard
         #expect(s.nextDelay(elapsed: 0, progress: nil, typical: 6, polls: 0) == 3)
+        // A duration learned on this server: the first poll waits all of it (one request when the task is done by then).
+        #expect(abs(s.nextDelay(elapsed: 0.1, progress: nil, typical: 2, polls: 0, learned: true) - 1.9) < 1e-9)
         // 40% after 2 s: 3 s remain.
         let d = s.nextDelay(elapsed: 2, progress: 0.4, typical: 6, polls: 1)
         #expect(d > 3 && d < 3.4)

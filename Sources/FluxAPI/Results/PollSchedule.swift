@@ -12,6 +12,12 @@ public struct PollSchedule: Sendable, Equatable {
     public var maxInterval: Double
     /// Share of the typical duration to wait before the first poll.
     public var firstPollFraction: Double
+    /// Share of a *learned* duration (what this server's finished tasks took, see
+    /// `LearnedDurations`) to wait before the first poll. That figure is the time to the poll
+    /// that saw a task Ready, an upper bound, so a first poll at all of it usually finds the task
+    /// done: one request instead of a poll at half-time and another after it (a batch's tasks,
+    /// submitted as slots free up, all start with the duration learned).
+    public var learnedFirstPollFraction: Double
     /// Without progress, wait this share of the task's age (geometric back-off).
     public var ageFraction: Double
     /// Longest wait while reported progress puts the end more than `maxInterval` away.
@@ -21,10 +27,11 @@ public struct PollSchedule: Sendable, Equatable {
     public var probeFraction: Double?
 
     public init(minInterval: Double = 0.2, maxInterval: Double = 5, firstPollFraction: Double = 0.5, ageFraction: Double = 0.3,
-                estimateInterval: Double = 30, probeFraction: Double? = nil) {
+                estimateInterval: Double = 30, probeFraction: Double? = nil, learnedFirstPollFraction: Double = 1) {
         self.minInterval = minInterval
         self.maxInterval = maxInterval
         self.firstPollFraction = firstPollFraction
+        self.learnedFirstPollFraction = learnedFirstPollFraction
         self.ageFraction = ageFraction
         self.estimateInterval = max(estimateInterval, maxInterval)
         self.probeFraction = probeFraction
@@ -51,7 +58,8 @@ public struct PollSchedule: Sendable, Equatable {
     ///   - progress: the last reported progress (0...1), if any.
     ///   - typical: the endpoint's typical duration in seconds.
     ///   - polls: how many polls have been made so far.
-    public func nextDelay(elapsed: Double, progress: Double?, typical: Double, polls: Int) -> Double {
+    ///   - learned: whether `typical` was learned from this server's finished tasks.
+    public func nextDelay(elapsed: Double, progress: Double?, typical: Double, polls: Int, learned: Bool = false) -> Double {
         let raw: Double
         if let p = progress, p >= 0.01, p < 1, elapsed > 0 {
             let remaining = elapsed * (1 - p) / p
@@ -60,7 +68,7 @@ public struct PollSchedule: Sendable, Equatable {
             if landing > maxInterval { return Swift.min(estimateInterval, Swift.max(maxInterval, remaining / 2)) }
             raw = landing
         } else if polls == 0 {
-            raw = max(typical * firstPollFraction - elapsed, 0)
+            raw = max(typical * (learned ? learnedFirstPollFraction : firstPollFraction) - elapsed, 0)
         } else if elapsed < typical {
             raw = max((typical - elapsed) * 0.5, elapsed * ageFraction)
         } else {

@@ -119,7 +119,8 @@ public actor ResultPoller {
             let typical = typical(target)
             let stillProbing = probe && progress == nil && learned.count(for: target.group) < LearnedDurations.minimumSamples
             let delay = (stillProbing ? target.schedule.probeDelay(elapsed: elapsed) : nil)
-                ?? target.schedule.nextDelay(elapsed: elapsed, progress: progress, typical: typical, polls: polls)
+                ?? target.schedule.nextDelay(elapsed: elapsed, progress: progress, typical: typical, polls: polls,
+                                             learned: !target.group.isEmpty && learned.count(for: target.group) >= LearnedDurations.minimumSamples)
             let waitsForFirstPoll = polls == 0 && !stillProbing
             if waitsForFirstPoll { firstWaits[target.id] = (target, typical, watchedFromSubmission) }
             do { try await Task.sleep(for: .milliseconds(Int(delay * 1000))) } catch { break }

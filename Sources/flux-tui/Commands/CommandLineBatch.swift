@@ -82,7 +82,7 @@ struct CommandLineBatch {
                 interrupted += 1
                 progress.clear()
                 if interrupted > 1 {
-                    Console.error("flux-tui: stopped waiting; \(inFlight.count) sent task\(inFlight.count == 1 ? " is" : "s are") still running (the app follows them when it next starts)")
+                    Console.error("flux-tui: stopped waiting; \(inFlight.count) sent task\(inFlight.count == 1 ? " is" : "s are") still running \(followUp)")
                     break loop
                 }
                 let unsent = await engine.cancelQueued()
@@ -172,13 +172,19 @@ struct CommandLineBatch {
         }
     }
 
+    /// Who finishes what this command leaves running: the app, against a real server; nobody
+    /// against the built-in simulator, which stops with the command.
+    private var followUp: String {
+        backend.isSimulator ? "(the built-in simulator stops with this command; use --wait)" : "(the app follows them when it next starts)"
+    }
+
     private func summaryLine(_ tally: Tally, batch: BatchEntry, total: Int) -> String {
         var parts = ["\(tally.ready) of \(total) Ready"]
         if tally.moderated > 0 { parts.append("\(tally.moderated) moderated") }
         if tally.failed > 0 { parts.append("\(tally.failed) failed") }
         if tally.other > 0 { parts.append("\(tally.other) with other errors") }
         if tally.unsent > 0 { parts.append("\(tally.unsent) not sent") }
-        if tally.running > 0 { parts.append("\(tally.running) still running (the app follows them)") }
+        if tally.running > 0 { parts.append("\(tally.running) still running \(followUp)") }
         return "batch \(batch.id): " + parts.joined(separator: ", ")
     }
 
