@@ -451,6 +451,42 @@ import Testing
         #expect(await poller.learned.typical(for: "g", documented: 8) < 8 * 0.8)
     }
 
+    /// Tasks found Ready at a first poll at the whole learned time only say "done by then": they
+    /// are not learned from, and scouts (first poll at half of it) find out that the server got
+    /// faster. Without both, the learned time could only ever grow.
+    @Test(arguments: [true, false])
+    func scoutsBringALearnedTimeDownWhenTasksGetFaster(scouts: Bool) async throws {
+        let (server, client) = try await Self.start { $0.taskSeconds = 0.3 }
+        afterTest { await Self.stop(server, client) }
+        let poller = ResultPoller(client: client)
+        let schedule = PollSchedule(scoutEvery: scouts ? 2 : nil)
+        // Three pilots, documented as 2.4 s and not probed: first polled at 1.2 s, which is learned.
+        func run(_ count: Int, typical: Double, _ schedule: PollSchedule) async throws {
+            var ids: Set<String> = []
+            for i in 0..<count {
+                let answer = try await client.submit(try Self.prepared("scout \(i)"))
+                ids.insert(answer.id)
+                await poller.track(PollTarget(id: answer.id, pollingURL: answer.pollingURL, typicalSeconds: typical, schedule: schedule, group: "g"))
+            }
+            _ = await Self.pollsUntilReady(poller, ids)
+        }
+        try await run(3, typical: 2.4, PollSchedule())
+        let before = await poller.learned.typical(for: "g", documented: 2.4)
+        let samplesBefore = await poller.learned.count(for: "g")
+        #expect(before > 1.0, "the pilots taught \(before) s")
+        // The server takes 0.3 s: every task is done by its first poll.
+        for _ in 0..<4 { try await run(4, typical: 2.4, schedule) }
+        let after = await poller.learned.typical(for: "g", documented: 2.4)
+        await poller.stop()
+        if scouts {
+            #expect(after < 0.9, "still planned with \(after) s after 8 scouts")
+        } else {
+            // Nothing new was learned: 16 tasks seen at their first poll left the figure alone.
+            #expect(abs(after - before) < 0.05, "\(before) s became \(after) s")
+            #expect(await poller.learned.count(for: "g") == samplesBefore)
+        }
+    }
+
     @Test func theFirstTaskOfAnEndpointProbesItsRealDurationForTheOthers() async throws {
         let (server, client) = try await Self.start { $0.taskSeconds = 0.3 }
         afterTest { await Self.stop(server, client) }
@@ -470,7 +506,9 @@ import Testing
         // The probe (the first task) took a few polls; the rest were planned from it and polled once.
         #expect(polls[ids[0]].map { $0 >= 1 } == true)
         #expect(ids.dropFirst().allSatisfy { polls[$0] == 1 }, "\(polls)")
-        #expect(await poller.learned.count(for: "probe") == ids.count)
+        // Only the probe taught a figure: the others, found Ready at a first poll at the learned
+        // time, only say "done by then" (see `PollSchedule.scoutEvery`).
+        #expect(await poller.learned.count(for: "probe") == 1)
     }
 
     @Test func taskNotFoundRightAfterSubmissionIsNotFinalButLaterItIs() async throws {

@@ -18,6 +18,12 @@ public struct PollSchedule: Sendable, Equatable {
     /// done: one request instead of a poll at half-time and another after it (a batch's tasks,
     /// submitted as slots free up, all start with the duration learned).
     public var learnedFirstPollFraction: Double
+    /// One task in this many of an endpoint with a learned duration is a scout: its first poll
+    /// comes at `firstPollFraction` instead. A task found Ready at a first poll at the whole
+    /// learned time only says "done by then", so it is not learned from (it would hold the median
+    /// where it is for ever, even after the server got faster); scouts find out, for a few extra
+    /// requests. Nil: no scouts.
+    public var scoutEvery: Int?
     /// Without progress, wait this share of the task's age (geometric back-off).
     public var ageFraction: Double
     /// Longest wait while reported progress puts the end more than `maxInterval` away.
@@ -27,11 +33,13 @@ public struct PollSchedule: Sendable, Equatable {
     public var probeFraction: Double?
 
     public init(minInterval: Double = 0.2, maxInterval: Double = 5, firstPollFraction: Double = 0.5, ageFraction: Double = 0.3,
-                estimateInterval: Double = 30, probeFraction: Double? = nil, learnedFirstPollFraction: Double = 1) {
+                estimateInterval: Double = 30, probeFraction: Double? = nil, learnedFirstPollFraction: Double = 1,
+                scoutEvery: Int? = 8) {
         self.minInterval = minInterval
         self.maxInterval = maxInterval
         self.firstPollFraction = firstPollFraction
         self.learnedFirstPollFraction = learnedFirstPollFraction
+        self.scoutEvery = scoutEvery.map { Swift.max(1, $0) }
         self.ageFraction = ageFraction
         self.estimateInterval = max(estimateInterval, maxInterval)
         self.probeFraction = probeFraction

@@ -50,6 +50,8 @@ public actor ResultPoller {
     private var firstWaits: [String: (target: PollTarget, typical: Double, fromSubmission: Bool)] = [:]
     /// Groups with a probe in flight (one at a time, only while nothing is learned for the group).
     private var probing: Set<String> = []
+    /// Tasks planned from a learned duration, per group: every `scoutEvery`-th is a scout.
+    private var plannedFromLearned: [String: Int] = [:]
 
     public init(client: FluxClient, maxConcurrent: Int = 8) {
         self.client = client
@@ -114,13 +116,24 @@ public actor ResultPoller {
         let probe = watchedFromSubmission && !target.group.isEmpty && target.schedule.probeFraction != nil
             && learned.count(for: target.group) < LearnedDurations.minimumSamples && probing.insert(target.group).inserted
         defer { if probe { probing.remove(target.group) } }
+        // Planned from what this server's tasks took: the first poll at the whole learned time,
+        // but a scout's at the usual share of it (see `PollSchedule.scoutEvery`).
+        let fromLearned = !target.group.isEmpty && learned.count(for: target.group) >= LearnedDurations.minimumSamples
+        var scout = false
+        if fromLearned, let every = target.schedule.scoutEvery {
+            let n = plannedFromLearned[target.group, default: 0]
+            plannedFromLearned[target.group] = n + 1
+            scout = n % every == every - 1
+        }
+        var firstPollAtLearnedTime = false
         while !Task.isCancelled {
             let elapsed = Date().timeIntervalSince(target.submittedAt)
             let typical = typical(target)
             let stillProbing = probe && progress == nil && learned.count(for: target.group) < LearnedDurations.minimumSamples
             let delay = (stillProbing ? target.schedule.probeDelay(elapsed: elapsed) : nil)
                 ?? target.schedule.nextDelay(elapsed: elapsed, progress: progress, typical: typical, polls: polls,
-                                             learned: !target.group.isEmpty && learned.count(for: target.group) >= LearnedDurations.minimumSamples)
+                                             learned: fromLearned && !scout)
+            if polls == 0 { firstPollAtLearnedTime = !stillProbing && fromLearned && !scout && progress == nil }
             let waitsForFirstPoll = polls == 0 && !stillProbing
             if waitsForFirstPoll { firstWaits[target.id] = (target, typical, watchedFromSubmission) }
             do { try await Task.sleep(for: .milliseconds(Int(delay * 1000))) } catch { break }
@@ -147,7 +160,10 @@ public actor ResultPoller {
                 if result.status == .notFound && Date().timeIntervalSince(target.submittedAt) < PollSchedule.notFoundGrace { continue }
                 progress = result.progress ?? progress
                 continuation.yield(.update(id: target.id, result: result, polls: polls))
-                if result.status == .ready && watchedFromSubmission { learn(Date().timeIntervalSince(target.submittedAt), from: target) }
+                // Ready at a first poll at the whole learned time: "done by then", no new figure.
+                if result.status == .ready && watchedFromSubmission && !(polls == 1 && firstPollAtLearnedTime) {
+                    learn(Date().timeIntervalSince(target.submittedAt), from: target)
+                }
                 if result.status.isFinal { finish(target.id); return }
             case .failure(.cancelled):
                 finish(target.id)

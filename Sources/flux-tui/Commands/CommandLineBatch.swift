@@ -86,7 +86,9 @@ struct CommandLineBatch {
                     break loop
                 }
                 let unsent = await engine.cancelQueued()
-                Console.error("flux-tui: interrupted: \(unsent) task\(unsent == 1 ? "" : "s") left unsent; waiting for the \(inFlight.count) sent (Ctrl-C again to stop waiting)")
+                // Counted in the store: the updates of tasks just sent may still be on their way here.
+                let sent = (try? store.tasks(inBatch: batch.id).filter { !$0.phase.isFinal }.count) ?? inFlight.count
+                Console.error("flux-tui: interrupted: \(unsent) task\(unsent == 1 ? "" : "s") left unsent; waiting for the \(sent) sent (Ctrl-C again to stop waiting)")
             case .update(let task):
                 guard ids.contains(task.id), !finals.contains(task.id) else { continue }
                 if task.phase.isFinal {
