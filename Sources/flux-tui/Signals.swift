@@ -17,21 +17,26 @@ enum SignalWaiter {
     }
 }
 
-/// Ctrl-C as events rather than the process's end, for a batch that must say what it left unsent
-/// and keep following what it sent. `stop()` gives SIGINT its default back.
+/// Ctrl-C, SIGTERM and SIGHUP as events rather than the process's end, for a batch that must say
+/// what it left unsent and keep following what it sent. `stop()` gives the signals their default back.
 final class InterruptWatcher: @unchecked Sendable {
+    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
     // Touched only in init and stop(), by the one task that owns the watcher.
-    private let source: any DispatchSourceSignal
+    private let sources: [any DispatchSourceSignal]
 
-    init(_ handler: @escaping @Sendable () -> Void) {
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler(handler: handler)
-        source.resume()
+    /// `handler` gets the signal's number.
+    init(_ handler: @escaping @Sendable (Int32) -> Void) {
+        sources = Self.signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { handler(number) }
+            source.resume()
+            return source
+        }
     }
 
     func stop() {
-        source.cancel()
-        signal(SIGINT, SIG_DFL)
+        for source in sources { source.cancel() }
+        for number in Self.signals { signal(number, SIG_DFL) }
     }
 }

@@ -11,9 +11,10 @@ import TestSupport
 
     var environment: [String: String] { ProcessRunner.environment(home: home, extra: ["FLUX_SIM_TASK_SECONDS": "0.3"]) }
 
-    func run(_ args: [String], env extra: [String: String] = [:], stdin: Data? = nil, interruptOn: String? = nil) async throws -> ProcessRunner.Output {
+    func run(_ args: [String], env extra: [String: String] = [:], stdin: Data? = nil, interruptOn: String? = nil,
+             signal: Int32 = SIGINT) async throws -> ProcessRunner.Output {
         let env = environment.merging(extra) { $1 }
-        let output = try await ProcessRunner.run("flux-tui", args, environment: env, timeout: 120, stdin: stdin, interruptOn: interruptOn)
+        let output = try await ProcessRunner.run("flux-tui", args, environment: env, timeout: 120, stdin: stdin, interruptOn: interruptOn, signal: signal)
         #expect(!output.timedOut, "flux-tui \(args) timed out")
         return output
     }
@@ -126,5 +127,23 @@ import TestSupport
         let stored = try store().tasks(inBatch: batchID)
         #expect(stored.filter { $0.phase == .cancelled && $0.remoteID == nil }.count == 4)
         #expect(stored.filter { $0.phase == .done }.count == 2)
+    }
+
+    /// Killed (SIGTERM) or its terminal closed (SIGHUP): the batch ends at once and leaves nothing
+    /// queued in the task database, which the app would otherwise send at its next start.
+    @Test(arguments: [SIGTERM, SIGHUP])
+    func aTerminatedBatchLeavesNothingQueued(signal: Int32) async throws {
+        let out = try await run(["submit", "flux-dev", "--set", "prompt=x", "--set", "width=256", "--set", "height=256",
+                                 "--repeat", "6", "--max-active", "2", "--wait", "--json", "--output", home.appendingPathComponent("term").path],
+                                env: ["FLUX_SIM_TASK_SECONDS": "3"], interruptOn: ": 6 tasks (", signal: signal)
+        #expect(out.status == 1, "\(out.stderr)")
+        #expect(out.stderr.contains("terminated: 4 tasks left unsent; 2 sent still running"), "\(out.stderr)")
+        let summary = try #require(try lines(out.stdout).last)
+        #expect(summary["unsent"] == .int(4), "\(summary)")
+        let batchID = try #require(summary["batch"]?.stringValue)
+        let stored = try store().tasks(inBatch: batchID)
+        #expect(stored.count == 6)
+        #expect(!stored.contains { $0.phase == .queued }, "\(stored.map(\.phase))")
+        #expect(stored.filter { $0.phase == .cancelled && $0.remoteID == nil }.count == 4)
     }
 }

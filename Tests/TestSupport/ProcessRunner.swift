@@ -40,9 +40,10 @@ public enum ProcessRunner {
 
     /// Runs the executable and waits for it without blocking Swift's shared thread pool: the pipes
     /// are read on dedicated threads and the exit arrives through `terminationHandler`. With
-    /// `interruptOn`, the process gets one SIGINT (Ctrl-C) as soon as its stderr contains that text.
+    /// `interruptOn`, the process gets one SIGINT (Ctrl-C), or `signal`, as soon as its stderr contains that text.
     public static func run(_ name: String, _ arguments: [String], environment: [String: String],
-                           timeout: Double = 60, stdin: Data? = nil, interruptOn marker: String? = nil) async throws -> Output {
+                           timeout: Double = 60, stdin: Data? = nil, interruptOn marker: String? = nil,
+                           signal: Int32 = SIGINT) async throws -> Output {
         let process = Process()
         process.executableURL = executable(name)
         process.arguments = arguments
@@ -59,7 +60,7 @@ public enum ProcessRunner {
                     let chunk = handle.availableData
                     if chunk.isEmpty { break }
                     collector.append(chunk, isOut: isOut)
-                    if !isOut, let marker, collector.firstSighting(of: marker) { kill(collector.pid, SIGINT) }
+                    if !isOut, let marker, collector.firstSighting(of: marker) { kill(collector.pid, signal) }
                 }
                 collector.readerDone()
             }

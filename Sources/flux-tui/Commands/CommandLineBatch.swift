@@ -41,7 +41,8 @@ struct CommandLineBatch {
 
     private enum Event: Sendable {
         case update(TaskEntry)
-        case interrupt
+        /// Ctrl-C (`terminate` false) or SIGTERM / SIGHUP.
+        case interrupt(terminate: Bool)
     }
 
     func run(_ batch: BatchEntry, requests: [PreparedRequest]) async throws -> Tally {
@@ -64,7 +65,7 @@ struct CommandLineBatch {
         let progress = BatchProgress(enabled: true)
         let notices = engine.notices
         let printer = Task { for await notice in notices { Console.error("flux-tui: \(notice)") } }
-        let interrupts = InterruptWatcher { sink.yield(.interrupt) }
+        let interrupts = InterruptWatcher { sink.yield(.interrupt(terminate: $0 != SIGINT)) }
 
         let tasks = await engine.submit(batch: batch, requests: requests)
         let ids = Set(tasks.map(\.id))
@@ -75,20 +76,35 @@ struct CommandLineBatch {
         var reported: Set<String> = []
         var inFlight: Set<String> = []
         var interrupted = 0
+        // Counted in the store: the updates of tasks just sent may still be on their way here.
+        func sent() -> Int { (try? store.tasks(inBatch: batch.id).filter { !$0.phase.isFinal }.count) ?? inFlight.count }
 
         loop: for await event in events {
             switch event {
-            case .interrupt:
+            case .interrupt(let terminate):
                 interrupted += 1
                 progress.clear()
+                if terminate {
+                    // Asked to end (kill, a closed terminal): nothing queued is left behind for the
+                    // app to send at its next start; what was sent is in the task database, and the
+                    // app follows it from there.
+                    let unsent = await engine.cancelQueued()
+                    tally.unsent += unsent
+                    // A submit on the wire is let finish (for at most 10 s): cut off, the server
+                    // might have the task while the database says it was never sent.
+                    let deadline = Date().addingTimeInterval(10)
+                    while Date() < deadline, (try? store.tasks(inBatch: batch.id).contains { $0.phase == .submitting }) == true {
+                        try? await Task.sleep(for: .milliseconds(50))
+                    }
+                    Console.error("flux-tui: terminated: \(unsent) task\(unsent == 1 ? "" : "s") left unsent; \(sent()) sent still running \(followUp)")
+                    break loop
+                }
                 if interrupted > 1 {
                     Console.error("flux-tui: stopped waiting; \(inFlight.count) sent task\(inFlight.count == 1 ? " is" : "s are") still running \(followUp)")
                     break loop
                 }
                 let unsent = await engine.cancelQueued()
-                // Counted in the store: the updates of tasks just sent may still be on their way here.
-                let sent = (try? store.tasks(inBatch: batch.id).filter { !$0.phase.isFinal }.count) ?? inFlight.count
-                Console.error("flux-tui: interrupted: \(unsent) task\(unsent == 1 ? "" : "s") left unsent; waiting for the \(sent) sent (Ctrl-C again to stop waiting)")
+                Console.error("flux-tui: interrupted: \(unsent) task\(unsent == 1 ? "" : "s") left unsent; waiting for the \(sent()) sent (Ctrl-C again to stop waiting)")
             case .update(let task):
                 guard ids.contains(task.id), !finals.contains(task.id) else { continue }
                 if task.phase.isFinal {
