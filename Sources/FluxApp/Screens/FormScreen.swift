@@ -317,15 +317,19 @@ public struct FormState: Sendable, Equatable {
         return nil
     }
 
+    /// Validates again; while a field has a problem, why submitting waits (focus moves to the first).
+    mutating func blockedByProblems() -> SubmitBlocked? {
+        revalidate()
+        guard issues.hasErrors else { return nil }
+        submitFocused = false
+        _ = form.focusFirstError()
+        let n = issues.errors.count
+        return SubmitBlocked(message: "fix \(n) problem\(n == 1 ? "" : "s") first: \(issues.errors[0])")
+    }
+
     /// Validates for submission: the parameters, or why not (focus moves to the first problem).
     public mutating func attemptSubmit() -> Result<TaskParameters, SubmitBlocked> {
-        revalidate()
-        if issues.hasErrors {
-            submitFocused = false
-            _ = form.focusFirstError()
-            let n = issues.errors.count
-            return .failure(SubmitBlocked(message: "fix \(n) problem\(n == 1 ? "" : "s") first: \(issues.errors[0])"))
-        }
+        if let blocked = blockedByProblems() { return .failure(blocked) }
         if let waiting = pendingFileChecks.first {
             return .failure(SubmitBlocked(message: "still checking \(waiting.path); try again in a moment"))
         }

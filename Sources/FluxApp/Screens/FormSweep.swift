@@ -154,13 +154,7 @@ extension FormState {
 
     /// Validates a sweep for submission: what to send, or why not.
     public mutating func attemptBatch() -> Result<BatchSubmission, SubmitBlocked> {
-        revalidate()
-        if issues.hasErrors {
-            submitFocused = false
-            _ = form.focusFirstError()
-            let n = issues.errors.count
-            return .failure(SubmitBlocked(message: "fix \(n) problem\(n == 1 ? "" : "s") first: \(issues.errors[0])"))
-        }
+        if let blocked = blockedByProblems() { return .failure(blocked) }
         if let problem = sweep.problem { return .failure(SubmitBlocked(message: problem)) }
         if let waiting = sweep.pendingFiles.first { return .failure(SubmitBlocked(message: "still reading \(waiting.spec); try again in a moment")) }
         if let waiting = pendingFileChecks.first {
