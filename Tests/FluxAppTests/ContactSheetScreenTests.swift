@@ -217,3 +217,29 @@ import TerminalKit
         #expect(ActionCatalog.knownIDs.contains("open-task"))
     }
 }
+
+/// The mouse on the sheet: a click selects a cell, a click on the selected cell opens its task,
+/// the wheel moves a row.
+@Suite struct ContactSheetMouseTests {
+    static func click(_ state: inout AppState, cell index: Int) {
+        state.adopt(AppView.frame(state, theme: .fallback).layout)
+        let region = state.layout.regions.first { $0.target == .sheetCell(index) }
+        guard let rect = region?.rect else { Issue.record("cell \(index) is not on screen"); return }
+        AppHarness.send(&state, .mouse(MouseEvent(kind: .press(button: 0), position: Point(x: rect.x + 1, y: rect.y + 1))))
+    }
+
+    @Test func clickSelectsThenOpensAndTheWheelMovesARow() {
+        var state = ContactSheetScreenTests.opened()
+        Self.click(&state, cell: 2)
+        #expect(state.sheet?.selected == 2)
+        #expect(state.screen == .sheet)
+        let grid = state.layout.lists[.sheet]!
+        AppHarness.send(&state, .mouse(MouseEvent(kind: .scrollDown, position: Point(x: grid.x + 1, y: grid.y + 1))))
+        #expect(state.sheet?.selected == 5)
+        AppHarness.send(&state, .mouse(MouseEvent(kind: .scrollUp, position: Point(x: grid.x + 1, y: grid.y + 1))))
+        #expect(state.sheet?.selected == 2)
+        Self.click(&state, cell: 2)
+        #expect(state.screen == .tasks)
+        #expect(state.tasks.selected?.id == "b-2")
+    }
+}

@@ -45,6 +45,10 @@ enum MouseActions {
             return FormActions.submit(&state)
         case .overlayList(let area):
             return clickList(&state, at: point, in: area)
+        case .sheetCell(let index):
+            let wasSelected = state.sheet?.selected == index
+            state.sheet?.selected = index
+            if wasSelected { return Dispatcher.dispatch(&state, .enter) }
         case .dialog(let area):
             let dialog: ModalDialog?
             switch state.overlay {
@@ -86,6 +90,7 @@ enum MouseActions {
         case .tasks: return state.tasks.cursor.selected
         case .finetunes: return state.finetunes.cursor.selected
         case .composerImages: return state.composer.images.selected
+        case .sheet: return state.sheet?.selected
         case .overlay, .help: return nil
         }
     }
@@ -96,6 +101,7 @@ enum MouseActions {
         case .tasks: state.tasks.cursor.select(row)
         case .finetunes: state.finetunes.cursor.select(row)
         case .composerImages: state.composer.images.select(row)
+        case .sheet: state.sheet?.selected = row
         case .overlay, .help: break
         }
     }
@@ -107,6 +113,10 @@ enum MouseActions {
         case .tasks: state.tasks.cursor.move(by: delta)
         case .finetunes: state.finetunes.cursor.move(by: delta)
         case .composerImages: state.composer.images.move(by: delta)
+        case .sheet:
+            // A row of cells per notch: a row of thumbnails is many lines high.
+            let count = ContactSheetActions.selectedCell(state)?.sheet.cells.count ?? 0
+            state.sheet?.move(columns: 0, rows: delta.signum(), cellCount: count)
         case .help, .overlay:
             let key: KeyEvent = delta < 0 ? .up : .down
             for _ in 0..<abs(delta) { _ = OverlayActions.widgetKey(&state, key) }

@@ -139,17 +139,17 @@ struct SheetLayout {
 }
 
 extension ContactSheetState {
-    func render(into buffer: inout ScreenBuffer, in area: Rect, tasks: [TaskEntry], previews: PreviewCache, colorMode: ColorMode,
-                theme: Theme, hints: String) -> SheetViewport {
-        guard !area.isEmpty else { return viewport }
-        let layout = SheetLayout(self, tasks: tasks, in: area)
+    /// Draws the sheet as `layout` (made for `area`) places it.
+    func render(_ layout: SheetLayout, into buffer: inout ScreenBuffer, in area: Rect, previews: PreviewCache, colorMode: ColorMode,
+                theme: Theme, hints: String) {
+        guard !area.isEmpty else { return }
         let sheet = layout.sheet
         let title = "Contact sheet · \(sheet.title) · batch \(batchID.prefix(8)) (\(sheet.finishedCount)/\(sheet.cells.count) ready)"
         buffer.drawBox(area, style: theme.style(.borderFocused), title: title, titleStyle: theme.style(.title))
         buffer.writeLine(hints, in: layout.hints, style: theme.style(.hint))
         guard !sheet.cells.isEmpty else {
             buffer.writeLine("No task of batch \(batchID.prefix(8)) is on the list.", in: layout.grid.row(0), style: theme.style(.muted))
-            return layout.viewport
+            return
         }
         let viewport = layout.viewport
         if case .table(let rowField, let rowValues, let columnField, let columnValues) = sheet.arrangement,
@@ -195,6 +195,5 @@ extension ContactSheetState {
         if let path = cell.image { facts.append(TaskFormat.fileName(path)) }
         facts.append("\(selected + 1) of \(sheet.cells.count)")
         buffer.writeLine(facts.joined(separator: " — "), in: layout.info, style: theme.style(.text))
-        return viewport
     }
 }

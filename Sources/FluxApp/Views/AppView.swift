@@ -36,8 +36,15 @@ public enum AppView {
             if let preview = state.composer.previewPlacement(in: rows[1]) { drawPreview(preview, state, into: &buffer, theme: theme) }
         case .sheet:
             let sheet = state.sheet ?? ContactSheetState(batchID: "")
-            layout.sheet = sheet.render(into: &buffer, in: rows[1], tasks: state.tasks.all, previews: state.previews,
-                                        colorMode: state.colorMode, theme: theme, hints: ActionCatalog.hints(for: state))
+            let grid = SheetLayout(sheet, tasks: state.tasks.all, in: rows[1])
+            sheet.render(grid, into: &buffer, in: rows[1], previews: state.previews, colorMode: state.colorMode, theme: theme,
+                         hints: ActionCatalog.hints(for: state))
+            layout.sheet = grid.viewport
+            layout.setList(.sheet, grid.grid)
+            for cell in grid.visibleCells {
+                let rect = Rect(x: cell.image.x, y: cell.image.y, width: cell.image.width, height: cell.image.height + cell.label.height)
+                layout.add(rect, .sheetCell(cell.index))
+            }
         }
         if let toast = state.toasts.current(at: state.instant) {
             toast.render(into: &buffer, in: rows[2], theme: theme)

@@ -8,6 +8,8 @@ public struct FrameLayout: Sendable, Equatable {
     /// The scrollable lists of the app.
     public enum List: Sendable, Hashable {
         case picker, tasks, finetunes, composerImages, overlay, help
+        /// The contact sheet's grid (the wheel moves a row of cells per notch).
+        case sheet
     }
 
     /// Something a click can mean.
@@ -22,6 +24,8 @@ public struct FrameLayout: Sendable, Equatable {
         case overlayList(Rect)
         /// A dialog drawn centred in this rect.
         case dialog(Rect)
+        /// A contact sheet's cell (its picture and label), by its place in the batch.
+        case sheetCell(Int)
     }
 
     public struct Region: Sendable, Equatable {
@@ -55,7 +59,6 @@ public struct FrameLayout: Sendable, Equatable {
 
     /// Starts the overlay layer: what is under an overlay cannot be clicked.
     mutating func coverAll() {
-        // The sheet's scroll state is not a click target: it stays under an overlay.
         regions.removeAll()
         lists.removeAll()
     }
