@@ -137,6 +137,17 @@ import Testing
         #expect(H.screen(state).contains("⇶ 3 tasks"))
     }
 
+    @Test func theJSONPreviewOfASweepShowsItsFirstTask() throws {
+        var state = Self.sweptForm("7..9")
+        H.send(&state, .ctrl("p"))
+        guard case .preview(_, let lines, _)? = state.overlay else {
+            Issue.record("no preview: \(String(describing: state.overlay))")
+            return
+        }
+        let body = lines.joined(separator: "\n")
+        #expect(body.range(of: #""seed"\s*:\s*7\b"#, options: .regularExpression) != nil, "\(body)")
+    }
+
     // MARK: forecast
 
     @Test func theForecastCountsTasksCreditsAndWavesAtTheActiveLimit() throws {

@@ -444,9 +444,16 @@ public struct FormState: Sendable, Equatable {
         return (path, frame, frame.inset(1))
     }
 
-    /// The exact body that will be sent, base64 shortened.
+    /// The exact body that will be sent, base64 shortened (for a sweep, its first task's).
     public var previewLines: [String] {
-        RequestEncoder.preview(endpoint, parameters().0).components(separatedBy: "\n")
+        let first = sweep.plan.map { plan in
+            plan.axes.reduce(plan.base) { parameters, axis in
+                var parameters = parameters
+                parameters[axis.field] = axis.values.first
+                return parameters
+            }
+        }
+        return RequestEncoder.preview(endpoint, first ?? parameters().0).components(separatedBy: "\n")
     }
 }
 

@@ -27,6 +27,9 @@ public struct FormSweep: Sendable, Equatable {
     var originals: [String: FormField] = [:]
     /// Parsed `@FILE` axes (answers to `AppEffect.readSweepFile`), by `FIELD=SPEC`.
     var fileAxes: [String: Result<SweepAxis, SweepError>] = [:]
+    /// Lists and ranges parsed for the specs as they are now, by `FIELD=SPEC`: every change to any
+    /// field revalidates, and `seed=1..10000` should not be parsed again for each key.
+    var parsed: [String: Result<SweepAxis, SweepError>] = [:]
     /// `@FILE` specs the form needs and has not been answered about.
     public private(set) var pendingFiles: [SweepSpec] = []
     private var requested: Set<SweepSpec> = []
@@ -108,6 +111,8 @@ extension FormState {
         var notes: [String: String] = [:]
         var axes: [SweepAxis] = []
         var pending: [SweepSpec] = []
+        var parsed: [String: Result<SweepAxis, SweepError>] = [:]
+        defer { sweep.parsed = parsed }
         sweep.plan = nil
         sweep.problem = nil
         for spec in sweepSpecs {
@@ -124,7 +129,8 @@ extension FormState {
                 }
                 result = known
             } else {
-                result = SweepAxis.parse(spec.assignment, for: endpoint)
+                result = sweep.parsed[spec.assignment] ?? SweepAxis.parse(spec.assignment, for: endpoint)
+                parsed[spec.assignment] = result
             }
             switch result {
             case .success(let axis):
