@@ -11,10 +11,12 @@ extension TaskEntry: FetchableRecord, PersistableRecord {
                               "pollingURL", "sampleURL", "cost", "createdAt", "submittedAt", "finishedAt", "updatedAt",
                               "error", "outputs", "hidden", "batchID", "batchIndex", "parentID"]
 
-    /// Column values in `columnNames` order; parameters as they may be stored (`storable`).
+    /// Column values in `columnNames` order; parameters as they may be stored (`storable`), dates
+    /// as GRDB's text (`StorageDate`).
     func columnValues() -> [(any DatabaseValueConvertible)?] {
         [id, remoteID, endpoint, TaskColumns.parametersJSON(Self.storable(parameters, endpoint: endpoint)),
-         phase.rawValue, statusText, progress, seed, pollingURL, sampleURL, cost, createdAt, submittedAt, finishedAt, updatedAt,
+         phase.rawValue, statusText, progress, seed, pollingURL, sampleURL, cost,
+         StorageDate.value(createdAt), StorageDate.value(submittedAt), StorageDate.value(finishedAt), StorageDate.value(updatedAt),
          error, TaskColumns.outputsJSON(outputs), hidden, batchID, batchIndex, parentID]
     }
 

@@ -104,12 +104,14 @@ public struct TaskEntry: Sendable, Equatable, Identifiable {
     /// Parameters safe to write to disk: no secret fields, no inline base64 payloads.
     public static func storable(_ parameters: TaskParameters, endpoint: String) -> TaskParameters {
         let spec = EndpointRegistry.endpoint(named: endpoint)
-        var out = TaskParameters()
-        for (name, value) in parameters.values {
-            if spec?.field(name)?.kind == .secret { continue }
-            if case .base64 = value { continue }
-            out[name] = value
+        func dropped(_ name: String, _ value: FieldValue) -> Bool {
+            if case .base64 = value { return true }
+            return spec?.field(name)?.kind == .secret
         }
+        // Usually nothing is dropped: the task is saved at every change, so no copy then.
+        guard parameters.values.contains(where: { dropped($0.key, $0.value) }) else { return parameters }
+        var out = TaskParameters()
+        for (name, value) in parameters.values where !dropped(name, value) { out[name] = value }
         return out
     }
 }

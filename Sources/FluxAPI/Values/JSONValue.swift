@@ -99,19 +99,44 @@ extension JSONValue {
 
     /// Indented serialisation for people (sorted keys).
     public func pretty(indent: Int = 0) -> String {
-        let pad = String(repeating: "  ", count: indent + 1)
-        let closePad = String(repeating: "  ", count: indent)
+        var out = ""
+        writePretty(into: &out, indent: indent)
+        return out
+    }
+
+    /// Appends to one string: building a string per member and joining them was most of the
+    /// cost of a result's sidecar.
+    private func writePretty(into out: inout String, indent: Int) {
         switch self {
         case .array(let items) where !items.isEmpty:
-            return "[\n" + items.map { pad + $0.pretty(indent: indent + 1) }.joined(separator: ",\n") + "\n" + closePad + "]"
-        case .object(let members) where !members.isEmpty:
-            let body = members.keys.sorted().map { key in
-                pad + JSONValue.string(key).serialized() + ": " + members[key]!.pretty(indent: indent + 1)
+            out += "[\n"
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += ",\n" }
+                Self.writePad(indent + 1, into: &out)
+                item.writePretty(into: &out, indent: indent + 1)
             }
-            return "{\n" + body.joined(separator: ",\n") + "\n" + closePad + "}"
+            out += "\n"
+            Self.writePad(indent, into: &out)
+            out += "]"
+        case .object(let members) where !members.isEmpty:
+            out += "{\n"
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { out += ",\n" }
+                Self.writePad(indent + 1, into: &out)
+                Self.writeString(key, into: &out)
+                out += ": "
+                members[key]!.writePretty(into: &out, indent: indent + 1)
+            }
+            out += "\n"
+            Self.writePad(indent, into: &out)
+            out += "}"
         default:
-            return serialized()
+            write(into: &out)
         }
+    }
+
+    private static func writePad(_ level: Int, into out: inout String) {
+        for _ in 0..<max(0, level) { out += "  " }
     }
 
     private func write(into out: inout String) {
