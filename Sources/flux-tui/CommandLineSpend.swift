@@ -8,23 +8,16 @@ import TaskStore
 /// off the list (hidden): the budget counts them, while the app's list and its engine's work stay
 /// the app's (see docs/design-notes.md, "One pipeline").
 enum CommandLineSpend {
-    /// The user's database if it exists (reading never creates it).
-    static func existingStore() throws -> TaskStore? {
-        let path = AppPaths().databaseFile.path
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        return try TaskStore(path: path)
-    }
-
     /// Credits charged since local midnight, every task of the database included.
     static func spentToday(now: Date = Date()) throws -> Double {
-        guard let store = try existingStore() else { return 0 }
+        guard let store = try StoredTasks.existing() else { return 0 }
         return try store.charges(since: Calendar.current.startOfDay(for: now)).reduce(0) { $0 + $1.cost }
     }
 
     /// An estimator that learned from the database's charged tasks (the price table without one).
     static func estimator() -> CostEstimator {
         var estimator = CostEstimator()
-        if let tasks = try? existingStore()?.chargedTasks() { estimator.learn(from: tasks) }
+        if let tasks = try? StoredTasks.existing()?.chargedTasks() { estimator.learn(from: tasks) }
         return estimator
     }
 

@@ -48,10 +48,11 @@ struct ExportCommand: ParsableCommand {
             filter.endpoint = endpoint
         }
         if let batch {
-            let found = (try? store?.batches(idPrefix: batch)) ?? []
-            if let exact = found.first(where: { $0.id == batch }) {
-                filter.batchID = exact.id
-            } else if found.count == 1 {
+            let found: [BatchEntry]
+            do { found = try store.map { try StoredTasks.batches(matching: batch, in: $0) } ?? [] } catch {
+                throw StoredTasks.Failure("cannot read the task database \(StoredTasks.databaseFile.path): \(error)", code: ExitCodes.failure)
+            }
+            if found.count == 1 {
                 filter.batchID = found[0].id
             } else {
                 throw StoredTasks.Failure(found.isEmpty ? "no batch id starts with '\(batch)'"

@@ -25,13 +25,13 @@ struct SheetCommand: ParsableCommand {
         let prefix = batchID.trimmingCharacters(in: .whitespaces)
         guard !prefix.isEmpty else { fail("give a batch id (or the start of one)", ExitCodes.invalidInput) }
         guard (32...1024).contains(cell) else { fail("--cell must be 32 to 1024 pixels, got \(cell)", ExitCodes.invalidInput) }
-        let database = AppPaths().databaseFile.path
-        guard FileManager.default.fileExists(atPath: database) else {
-            fail("no batch '\(prefix)': there is no task database at \(database) yet", ExitCodes.invalidInput)
-        }
-        let store: TaskStore
-        do { store = try TaskStore(path: database) } catch {
+        let database = StoredTasks.databaseFile.path
+        let opened: TaskStore?
+        do { opened = try StoredTasks.existing() } catch {
             fail("cannot open the task database at \(database): \(error)", ExitCodes.failure)
+        }
+        guard let store = opened else {
+            fail("no batch '\(prefix)': there is no task database at \(database) yet", ExitCodes.invalidInput)
         }
         let batch = try find(prefix, in: store)
         let path = URL(fileURLWithPath: ValueParser.expandPath(output ?? "sheet-\(batch.id.prefix(8)).png")).standardizedFileURL.path
@@ -70,8 +70,7 @@ struct SheetCommand: ParsableCommand {
     /// The one batch `prefix` names, or a message saying why there is none.
     func find(_ prefix: String, in store: TaskStore) throws -> BatchEntry {
         do {
-            if let exact = try store.batch(id: prefix) { return exact }
-            let matches = try store.batches(idPrefix: prefix)
+            let matches = try StoredTasks.batches(matching: prefix, in: store)
             if matches.count == 1 { return matches[0] }
             if matches.isEmpty {
                 let known = try store.batches()

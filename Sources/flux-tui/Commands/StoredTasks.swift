@@ -19,12 +19,24 @@ enum StoredTasks {
 
     static var databaseFile: URL { AppPaths().databaseFile }
 
+    /// The user's database if it exists: reading never creates it. Errors as the store threw them.
+    static func existing() throws -> TaskStore? {
+        guard FileManager.default.fileExists(atPath: databaseFile.path) else { return nil }
+        return try TaskStore(path: databaseFile.path)
+    }
+
     /// The store, or nil when there is no database yet (nothing has been submitted from the app).
     static func open() throws -> TaskStore? {
-        guard FileManager.default.fileExists(atPath: databaseFile.path) else { return nil }
-        do { return try TaskStore(path: databaseFile.path) } catch {
+        do { return try existing() } catch {
             throw Failure("cannot read the task database \(databaseFile.path): \(error)", code: ExitCodes.failure)
         }
+    }
+
+    /// The batch whose id is `prefix`, else every batch whose id starts with it (people type the
+    /// first characters); the caller words none and several.
+    static func batches(matching prefix: String, in store: TaskStore) throws -> [BatchEntry] {
+        if let exact = try store.batch(id: prefix) { return [exact] }
+        return try store.batches(idPrefix: prefix)
     }
 
     /// The one task whose local or remote id is `text` or starts with it (an exact id wins).
