@@ -121,6 +121,7 @@ public enum AppUpdate {
             state.busy = what
             return []
         case .batchLoaded(let id, let batch):
+            if let batch { state.tasks.addBatches([batch]) }
             if state.sheet?.batchID == id, let batch { state.sheet?.receive(batch, tasks: state.tasks.all) }
             return []
         case .chargesLoaded(let charges):

@@ -75,7 +75,9 @@ import TerminalKit
         AppHarness.send(&state, .home)
         #expect(state.tasks.selectedBatch?.id == "batch-1234abcd")
         #expect(state.tasks.selected == nil)
-        AppHarness.send(&state, .char("g"))
+        // The batch read at start is used as it is: nothing is read again.
+        let effects = AppHarness.send(&state, .char("g"))
+        #expect(!effects.contains(.loadBatch("batch-1234abcd")))
         #expect(state.screen == .sheet)
         #expect(state.sheet?.batchID == "batch-1234abcd")
         #expect(AppHarness.screen(state).contains("seed 11"))

@@ -11,7 +11,10 @@ public enum ContactSheetActions {
     /// one of the batch's) and asks for the batch's record. `g` on a batch's task calls it; so can
     /// anything else that knows a batch id (a batch's header row).
     public static func openSheet(_ state: inout AppState, batchID: String) -> [AppEffect] {
-        var sheetState = ContactSheetState(batchID: batchID, batch: state.sheet?.batchID == batchID ? state.sheet?.batch : nil)
+        // The batches read at start (and those submitted since) are on the list already; only
+        // one made elsewhere meanwhile (the command line) is read from the store.
+        let known = state.tasks.batches[batchID] ?? (state.sheet?.batchID == batchID ? state.sheet?.batch : nil)
+        var sheetState = ContactSheetState(batchID: batchID, batch: known)
         if let id = state.tasks.selected?.id, let index = sheetState.sheet(state.tasks.all).cells.firstIndex(where: { $0.taskID == id }) {
             sheetState.selected = index
         }
