@@ -122,7 +122,7 @@ public enum AppUpdate {
             return []
         case .batchLoaded(let id, let batch):
             if let batch { state.tasks.addBatches([batch]) }
-            if state.sheet?.batchID == id, let batch { state.sheet?.receive(batch, tasks: state.tasks.all) }
+            if state.sheet?.batchID == id, let batch { state.sheet?.receive(batch, tasks: state.tasks.tasks(inBatch: id)) }
             return []
         case .chargesLoaded(let charges):
             for charge in charges { state.spending.record(id: charge.id, cost: charge.cost, at: charge.chargedAt) }
@@ -212,7 +212,7 @@ public enum AppUpdate {
         case .tasks: return state.tasks.previewKey(in: content).map { [$0] } ?? []
         case .form: return key(state.form?.previewPlacement(in: content))
         case .composer: return key(state.composer.previewPlacement(in: content))
-        case .sheet: return state.sheet.map { SheetLayout($0, tasks: state.tasks.all, in: content).previewKeys } ?? []
+        case .sheet: return state.sheet.map { SheetLayout($0, tasks: state.tasks.tasks(inBatch: $0.batchID), in: content).previewKeys } ?? []
         default: return []
         }
     }

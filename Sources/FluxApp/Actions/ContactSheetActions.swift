@@ -15,7 +15,7 @@ public enum ContactSheetActions {
         // one made elsewhere meanwhile (the command line) is read from the store.
         let known = state.tasks.batches[batchID] ?? (state.sheet?.batchID == batchID ? state.sheet?.batch : nil)
         var sheetState = ContactSheetState(batchID: batchID, batch: known)
-        if let id = state.tasks.selected?.id, let index = sheetState.sheet(state.tasks.all).cells.firstIndex(where: { $0.taskID == id }) {
+        if let id = state.tasks.selected?.id, let index = sheetState.sheet(state.tasks.tasks(inBatch: batchID)).cells.firstIndex(where: { $0.taskID == id }) {
             sheetState.selected = index
         }
         state.sheet = sheetState
@@ -26,7 +26,7 @@ public enum ContactSheetActions {
     /// The sheet as it is now, with the selected cell.
     static func selectedCell(_ state: AppState) -> (sheet: ContactSheet, cell: ContactSheet.Cell)? {
         guard let sheetState = state.sheet else { return nil }
-        let sheet = sheetState.sheet(state.tasks.all)
+        let sheet = sheetState.sheet(state.tasks.tasks(inBatch: sheetState.batchID))
         guard !sheet.cells.isEmpty else { return nil }
         return (sheet, sheet.cells[min(sheetState.selected, sheet.cells.count - 1)])
     }

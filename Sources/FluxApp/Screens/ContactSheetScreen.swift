@@ -6,7 +6,8 @@ import TerminalKit
 
 /// The contact sheet of a batch (`g` on one of its tasks): half-block thumbnails in a grid,
 /// labelled by the swept values, rows and columns headed for two swept fields. The grid is built
-/// from the task list on every frame, so cells fill in as the batch's tasks finish.
+/// from the batch's tasks on the list (`TaskListState.tasks(inBatch:)`, kept in batch order, so a
+/// frame does not walk the whole list) on every frame, so cells fill in as the tasks finish.
 public struct ContactSheetState: Sendable, Equatable {
     public var batchID: String
     /// The batch's record from the store (`.loadBatch`); until it comes the labels are worked out

@@ -36,7 +36,7 @@ public enum AppView {
             if let preview = state.composer.previewPlacement(in: rows[1]) { drawPreview(preview, state, into: &buffer, theme: theme) }
         case .sheet:
             let sheet = state.sheet ?? ContactSheetState(batchID: "")
-            let grid = SheetLayout(sheet, tasks: state.tasks.all, in: rows[1])
+            let grid = SheetLayout(sheet, tasks: state.tasks.tasks(inBatch: sheet.batchID), in: rows[1])
             sheet.render(grid, into: &buffer, in: rows[1], previews: state.previews, colorMode: state.colorMode, theme: theme,
                          hints: ActionCatalog.hints(for: state))
             layout.sheet = grid.viewport
