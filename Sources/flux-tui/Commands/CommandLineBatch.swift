@@ -32,6 +32,11 @@ struct CommandLineBatch {
 
         /// 3 when the server refused or failed any task, else 1 when anything else went wrong
         /// (not sent, submit or download failed), else 0.
+        /// What the progress line shows: ready, ended otherwise, not sent, in flight.
+        func progress(total: Int, active: Int) -> BatchProgress.Counts {
+            BatchProgress.Counts(total: total, done: ready, failed: moderated + failed + other, active: active, unsent: unsent)
+        }
+
         var exitCode: ExitCode? {
             if moderated + failed > 0 { return ExitCodes.taskFailed }
             if other + unsent > 0 { return ExitCodes.failure }
@@ -70,7 +75,6 @@ struct CommandLineBatch {
         let tasks = await engine.submit(batch: batch, requests: requests)
         let ids = Set(tasks.map(\.id))
         Console.error("flux-tui: batch \(batch.id): \(tasks.count) task\(tasks.count == 1 ? "" : "s") (\(batch.title))")
-        var counts = BatchProgress.Counts(total: tasks.count)
         var tally = Tally()
         var finals: Set<String> = []
         var reported: Set<String> = []
@@ -110,16 +114,15 @@ struct CommandLineBatch {
                 if task.phase.isFinal {
                     finals.insert(task.id)
                     inFlight.remove(task.id)
-                    classify(task, into: &tally, counts: &counts)
+                    classify(task, into: &tally)
                     if reported.insert(task.id).inserted { report(task, batch: batch, progress: progress) }
                 } else {
                     if task.phase != .queued { inFlight.insert(task.id) }
                     // Without --wait a task is reported once it is sent.
                     if !wait, task.remoteID != nil, reported.insert(task.id).inserted { report(task, batch: batch, progress: progress) }
                 }
-                counts.active = inFlight.count
                 let settled = wait ? finals.count : reported.count
-                progress.show(counts, force: settled == ids.count)
+                progress.show(tally.progress(total: tasks.count, active: inFlight.count), force: settled == ids.count)
                 if settled == ids.count { break loop }
             }
         }
@@ -137,23 +140,18 @@ struct CommandLineBatch {
         return tally
     }
 
-    private func classify(_ task: TaskEntry, into tally: inout Tally, counts: inout BatchProgress.Counts) {
+    private func classify(_ task: TaskEntry, into tally: inout Tally) {
         switch task.phase {
         case .done:
             tally.ready += 1
-            counts.done += 1
         case .moderated:
             tally.moderated += 1
-            counts.failed += 1
         case .failed where task.failure.map(Self.isServerFailure) == true:
             tally.failed += 1
-            counts.failed += 1
         case .cancelled where task.remoteID == nil:
             tally.unsent += 1
-            counts.unsent += 1
         default:
             tally.other += 1
-            counts.failed += 1
         }
     }
 
