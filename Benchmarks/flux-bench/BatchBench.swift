@@ -22,17 +22,7 @@ extension Suite {
     func runCLI(_ arguments: [String], environment: [String: String], timeout: Double) throws -> CLIRun {
         let t0 = monotonicNanoseconds()
         let started = try Spawn.start([tui] + arguments, environment: environment, stdout: .pipe, stderr: .null)
-        var output = Data()
-        if let fd = started.stdout {
-            var chunk = [UInt8](repeating: 0, count: 65_536)
-            while true {
-                let n = read(fd, &chunk, chunk.count)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                output.append(contentsOf: chunk[0..<n])
-            }
-            close(fd)
-        }
+        let output = started.stdout.map(Spawn.readToEnd) ?? Data()
         var status: Int32 = 0
         var usage = rusage()
         let deadline = monotonicNanoseconds() + Int64(timeout * 1e9)

@@ -97,21 +97,25 @@ enum Spawn {
         return signal == 0 ? (status >> 8) & 0xFF : -signal
     }
 
+    /// Everything a child writes to `fd` until it closes it; closes `fd`.
+    static func readToEnd(_ fd: Int32) -> Data {
+        var output = Data()
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = read(fd, &chunk, chunk.count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            output.append(contentsOf: chunk[0..<n])
+        }
+        close(fd)
+        return output
+    }
+
     /// Runs a command to its end; returns its exit status and (when asked) its stdout.
     static func run(_ argv: [String], environment: [String: String]? = nil, captureOutput: Bool = false,
                     timeout: Double = 30) throws -> (status: Int32, output: String) {
         let started = try start(argv, environment: environment, stdout: captureOutput ? .pipe : .null, stderr: .null)
-        var output = Data()
-        if let fd = started.stdout {
-            var chunk = [UInt8](repeating: 0, count: 65_536)
-            while true {
-                let n = read(fd, &chunk, chunk.count)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                output.append(contentsOf: chunk[0..<n])
-            }
-            close(fd)
-        }
+        let output = started.stdout.map(readToEnd) ?? Data()
         let status = wait(started.pid, timeout: timeout)
         return (status, String(decoding: output, as: UTF8.self))
     }
